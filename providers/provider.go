@@ -1,0 +1,164 @@
+package providers
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// A Provider manages one kind of object, such as a PEM file set or an INI
+// file. Implementations must be safe for concurrent use: the plan engine reads
+// and applies independent resources in parallel.
+//
+// Values passed in and out are cty objects. Config is the decoded block
+// (see Schema) with references resolved; it may hold unknown values during
+// Plan. Prior is the value recorded in state, Live the value Read returned;
+// either is cty.NullVal(cty.DynamicPseudoType) when there is no such object.
+// Values coming back from state are decoded from plain JSON, so lists may
+// arrive as tuples and maps as objects: use the helpers in this package to
+// read them.
+type Provider interface {
+	// Schema describes the block body this kind accepts. Meta-arguments
+	// (on_change, depends_on) are handled by lang and never reach the
+	// provider.
+	Schema() hcldec.Spec
+	// Read returns the live object, or a null value if it does not exist.
+	// It must not change anything. The engine reads only objects it
+	// manages: a null Prior gets a null Live.
+	Read(ctx context.Context, req ReadRequest) ReadResponse
+	// Plan proposes the new value and says whether, and why, the object
+	// must be replaced. Planned must equal Live (see [Equal]) exactly when
+	// nothing needs to change.
+	Plan(ctx context.Context, req PlanRequest) PlanResponse
+	// Apply makes the change and returns the value to record in state.
+	// A null Planned value means delete; New is then null.
+	Apply(ctx context.Context, req ApplyRequest) ApplyResponse
+}
+
+// Env is what a provider may use besides its request values. One Env is
+// shared by every request of a run.
+type Env struct {
+	// FS reaches the files of the target host. Relative names are relative
+	// to the configuration directory.
+	FS FS
+	// Secrets holds private keys, by id, outside the state file.
+	Secrets Secrets
+	// Now is the time the run treats as the present. It is fixed for a run
+	// so that plan and apply agree on expiry decisions.
+	Now time.Time
+}
+
+// ReadRequest asks for the live object behind a resource.
+type ReadRequest struct {
+	Address string
+	Config  cty.Value
+	Prior   cty.Value
+	Env     *Env
+}
+
+// ReadResponse carries the live object, or a null value when it is gone.
+type ReadResponse struct {
+	Live        cty.Value
+	Diagnostics hcl.Diagnostics
+}
+
+// PlanRequest asks for the value a resource should have after apply.
+type PlanRequest struct {
+	Address string
+	Config  cty.Value
+	Prior   cty.Value
+	Live    cty.Value
+	Env     *Env
+}
+
+// PlanResponse proposes the new value. Values the provider cannot know
+// before apply (a new certificate's serial) are cty unknowns.
+type PlanResponse struct {
+	Planned cty.Value
+	// RequiresReplace is set when the object cannot be changed in place;
+	// Reasons then says why, in words a reviewer understands
+	// ("expires in 12 days, renew_before is 30d", "dns_names changed").
+	RequiresReplace bool
+	// Reasons explains any change, replace or not.
+	Reasons []string
+	// Files lists every file the change will write or remove, with its
+	// content before and after, for the plan's diffs.
+	Files       []FileChange
+	Diagnostics hcl.Diagnostics
+}
+
+// ApplyRequest asks the provider to make the planned change.
+type ApplyRequest struct {
+	Address string
+	// Config is the block re-evaluated at apply time: every value is known.
+	Config  cty.Value
+	Prior   cty.Value
+	Planned cty.Value
+	Env     *Env
+}
+
+// ApplyResponse carries the value to record in state. On error New should
+// still describe what exists now (Prior if nothing changed), so state stays
+// true to disk.
+type ApplyResponse struct {
+	New         cty.Value
+	Diagnostics hcl.Diagnostics
+}
+
+// FileChange describes one file a plan will create, change or remove.
+type FileChange struct {
+	Path string
+	// Before is the current content, nil when the file does not exist.
+	Before []byte
+	// After is the planned content, nil when the file will be removed.
+	After []byte
+	// AfterUnknown is set when the content depends on values known only
+	// after apply, such as a certificate not yet issued.
+	AfterUnknown bool
+	// Sensitive files (private keys) are never shown, only named.
+	Sensitive bool
+}
+
+// Validator is implemented by providers that can check a configuration
+// before any live object is read, for `certform validate`. Config may hold
+// unknown values, which Validate must accept.
+type Validator interface {
+	Validate(address string, config cty.Value) hcl.Diagnostics
+}
+
+// BodyDecoder is implemented by providers whose blocks cannot be described by
+// an hcldec.Spec, such as ini_file with its free-form section blocks. lang
+// calls it instead of hcldec.Decode.
+type BodyDecoder interface {
+	// DecodeBody decodes the block body with the given evaluation context.
+	DecodeBody(body hcl.Body, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics)
+	// Variables lists the references the body makes, for the dependency
+	// graph.
+	Variables(body hcl.Body) []hcl.Traversal
+}
+
+// Runner is implemented by kinds that are actions rather than objects, such
+// as hooks: they keep no state and run when something they watch changes.
+type Runner interface {
+	Schema() hcldec.Spec
+	// Run carries out the action. Output is what the action printed,
+	// shown to the user whether it failed or not.
+	Run(ctx context.Context, req RunRequest) RunResponse
+}
+
+// RunRequest asks a Runner to act.
+type RunRequest struct {
+	Address string
+	Config  cty.Value
+	// Dir is the configuration directory, the default working directory.
+	Dir string
+}
+
+// RunResponse reports what a Runner did.
+type RunResponse struct {
+	Output      []byte
+	Diagnostics hcl.Diagnostics
+}
