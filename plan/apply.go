@@ -1,0 +1,295 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/certform/certform/lang"
+	"github.com/certform/certform/providers"
+	"github.com/certform/certform/state"
+)
+
+// Apply carries out a plan made by Plan against st. Resources are applied in
+// dependency order, independent ones in parallel; deletions follow, in
+// reverse dependency order; hooks run last, each once, if every change that
+// triggers it succeeded. st is updated after every resource and handed to
+// save, so a failure half-way leaves a state that matches what was done.
+// Saves are coalesced: while one runs, further requests fold into the next.
+func (e *Engine) Apply(ctx context.Context, p *Plan, st *state.File, save func(*state.File) error) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	var mu sync.Mutex
+	addDiags := func(d hcl.Diagnostics) {
+		mu.Lock()
+		diags = append(diags, d...)
+		mu.Unlock()
+	}
+	sv := &saver{st: st, save: save}
+	scope := e.Config.NewScope(e.Vars)
+
+	byAddr := map[string]*Change{}
+	var nodes, deletes []string
+	deps := map[string][]string{}
+	for _, c := range p.Changes {
+		byAddr[c.Address] = c
+		if c.Action == Delete {
+			deletes = append(deletes, c.Address)
+			continue
+		}
+		nodes = append(nodes, c.Address)
+		deps[c.Address] = c.Dependencies
+	}
+	failed := walk(ctx, nodes, deps, e.parallelism(), func(ctx context.Context, addr string) error {
+		d := e.applyChange(ctx, scope, byAddr[addr], st)
+		addDiags(d)
+		if d.HasErrors() {
+			return fmt.Errorf("%s failed", addr)
+		}
+		if byAddr[addr].Action != NoOp {
+			sv.request()
+		}
+		return nil
+	})
+
+	// A resource is deleted after everything that depended on it.
+	rdeps := map[string][]string{}
+	for _, addr := range deletes {
+		for _, d := range byAddr[addr].Dependencies {
+			if byAddr[d] != nil && byAddr[d].Action == Delete {
+				rdeps[d] = append(rdeps[d], addr)
+			}
+		}
+	}
+	delFailed := walk(ctx, deletes, rdeps, e.parallelism(), func(ctx context.Context, addr string) error {
+		d := e.applyDelete(ctx, byAddr[addr], st)
+		addDiags(d)
+		if d.HasErrors() {
+			return fmt.Errorf("%s failed", addr)
+		}
+		sv.request()
+		return nil
+	})
+	for k, v := range delFailed {
+		failed[k] = v
+	}
+
+	for _, h := range p.Hooks {
+		if blocked := firstFailed(h.TriggeredBy, failed); blocked != "" {
+			addDiags(hcl.Diagnostics{{
+				Severity: hcl.DiagWarning,
+				Summary:  h.Address + " did not run",
+				Detail:   fmt.Sprintf("%s was not run because %s failed. Fix the error and apply again; the hook runs once the change succeeds.", h.Address, blocked),
+			}})
+			continue
+		}
+		addDiags(e.runHook(ctx, scope, h))
+	}
+
+	if !p.Destroy {
+		outs := map[string]cty.Value{}
+		for name, o := range e.Config.Outputs {
+			v, d := scope.Output(o)
+			addDiags(d)
+			if !o.Sensitive && !v.ContainsMarked() && v.IsWhollyKnown() {
+				outs[name] = v
+			}
+		}
+		st.SetOutputs(outs)
+	} else {
+		st.SetOutputs(nil)
+	}
+	if err := sv.final(); err != nil {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot save state",
+			Detail:   fmt.Sprintf("%v. The changes above were made but could not be recorded; fix the cause and run certform plan to see what is left.", err),
+		})
+	}
+	return diags
+}
+
+func firstFailed(addrs []string, failed map[string]error) string {
+	for _, a := range addrs {
+		if failed[a] != nil {
+			return a
+		}
+	}
+	return ""
+}
+
+// applyChange applies one create, update, replace or no-op. The resource is
+// decoded again now that what it refers to is known, and planned again so
+// that the provider sees final values.
+func (e *Engine) applyChange(ctx context.Context, scope *lang.Scope, c *Change, st *state.File) hcl.Diagnostics {
+	r := e.Config.Resources[mustAddress(c.Address)]
+	if c.Action == NoOp {
+		scope.Set(r.Addr, c.After)
+		return nil
+	}
+	start := time.Now()
+	e.observer().PreApply(c.Address, c.Action)
+	prov, _ := e.provider(c.Kind)
+	dec, diags := scope.Decode(r)
+	if diags.HasErrors() {
+		e.observer().PostApply(c.Address, c.Action, diags, time.Since(start))
+		return diags
+	}
+	prior := providers.Null
+	if rec := st.Resource(c.Address); rec != nil {
+		prior = rec.Attributes
+	}
+	live := c.Before
+	if prior.IsNull() {
+		live = providers.Null
+	}
+	pl := prov.Plan(ctx, providers.PlanRequest{Address: c.Address, Config: dec.Value, Prior: prior, Live: live, Env: e.Env})
+	diags = append(diags, withAddress(c.Address, r, pl.Diagnostics)...)
+	if pl.Diagnostics.HasErrors() {
+		e.observer().PostApply(c.Address, c.Action, diags, time.Since(start))
+		return diags
+	}
+	resp := prov.Apply(ctx, providers.ApplyRequest{Address: c.Address, Config: dec.Value, Prior: prior, Planned: pl.Planned, Env: e.Env})
+	diags = append(diags, withAddress(c.Address, r, resp.Diagnostics)...)
+	if resp.New != cty.NilVal && !resp.New.IsNull() && resp.New.IsWhollyKnown() {
+		var sensitive []cty.Path
+		for _, pm := range dec.Sensitive {
+			sensitive = append(sensitive, pm.Path)
+		}
+		rec := &state.Resource{
+			Address:      c.Address,
+			Kind:         c.Kind,
+			Attributes:   redact(resp.New, sensitive),
+			Dependencies: c.Dependencies,
+			Files:        fileHashes(pl.Files),
+			UpdatedAt:    e.Env.Now,
+		}
+		if old := st.Resource(c.Address); old != nil && !old.CreatedAt.IsZero() && c.Action != Replace {
+			rec.CreatedAt = old.CreatedAt
+		} else {
+			rec.CreatedAt = e.Env.Now
+		}
+		st.Set(rec)
+		scope.Set(r.Addr, resp.New)
+	}
+	var err error
+	if diags.HasErrors() {
+		err = diags
+	}
+	e.observer().PostApply(c.Address, c.Action, err, time.Since(start))
+	return diags
+}
+
+func (e *Engine) applyDelete(ctx context.Context, c *Change, st *state.File) hcl.Diagnostics {
+	start := time.Now()
+	e.observer().PreApply(c.Address, Delete)
+	rec := st.Resource(c.Address)
+	if rec == nil {
+		return nil
+	}
+	prov, ok := e.provider(c.Kind)
+	if !ok {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: c.Address + ": unknown resource kind " + c.Kind}}
+	}
+	resp := prov.Apply(ctx, providers.ApplyRequest{Address: c.Address, Config: providers.Null, Prior: rec.Attributes, Planned: providers.Null, Env: e.Env})
+	diags := withAddress(c.Address, nil, resp.Diagnostics)
+	var err error
+	if diags.HasErrors() {
+		err = diags
+	} else {
+		st.Remove(c.Address)
+	}
+	e.observer().PostApply(c.Address, Delete, err, time.Since(start))
+	return diags
+}
+
+func (e *Engine) runHook(ctx context.Context, scope *lang.Scope, h *HookRun) hcl.Diagnostics {
+	a := mustAddress(h.Address)
+	r := e.Config.Resources[a]
+	runner, ok := e.Kinds[a.Kind].(providers.Runner)
+	if r == nil || !ok {
+		return nil
+	}
+	dec, diags := scope.Decode(r)
+	if diags.HasErrors() {
+		return diags
+	}
+	e.observer().PreApply(h.Address, Update)
+	resp := runner.Run(ctx, providers.RunRequest{Address: h.Address, Config: dec.Value, Dir: e.Config.Dir})
+	var err error
+	if resp.Diagnostics.HasErrors() {
+		err = resp.Diagnostics
+	}
+	e.observer().HookOutput(h.Address, resp.Output, err)
+	return withAddress(h.Address, r, resp.Diagnostics)
+}
+
+// fileHashes records the hash of every known, non-secret file a change wrote.
+func fileHashes(files []providers.FileChange) map[string]string {
+	out := map[string]string{}
+	for _, f := range files {
+		if f.Sensitive || f.AfterUnknown || f.After == nil {
+			continue
+		}
+		out[f.Path] = state.FileHash(f.After)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// saver writes the state after changes without queueing a write per
+// resource: while a save runs, later requests fold into one more save.
+type saver struct {
+	st   *state.File
+	save func(*state.File) error
+
+	mu      sync.Mutex
+	running bool
+	pending bool
+	err     error
+}
+
+func (s *saver) request() {
+	s.mu.Lock()
+	if s.running {
+		s.pending = true
+		s.mu.Unlock()
+		return
+	}
+	s.running = true
+	s.mu.Unlock()
+	for {
+		err := s.save(s.st)
+		s.mu.Lock()
+		if err != nil && s.err == nil {
+			s.err = err
+		}
+		if !s.pending {
+			s.running = false
+			s.mu.Unlock()
+			return
+		}
+		s.pending = false
+		s.mu.Unlock()
+	}
+}
+
+// final saves once more, after every request, and reports the first error.
+func (s *saver) final() error {
+	s.mu.Lock()
+	for s.running {
+		s.mu.Unlock()
+		time.Sleep(time.Millisecond)
+		s.mu.Lock()
+	}
+	s.mu.Unlock()
+	if err := s.save(s.st); err != nil {
+		return err
+	}
+	return s.err
+}

@@ -1,0 +1,436 @@
+package plan
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+
+	"github.com/certform/certform/lang"
+	"github.com/certform/certform/providers"
+	"github.com/certform/certform/state"
+)
+
+// Engine plans and applies one configuration. Its fields are set by the
+// caller; it keeps no state between calls besides them.
+type Engine struct {
+	Config *lang.Config
+	// Kinds maps each resource kind to its provider (or runner); the same
+	// map Config was loaded with.
+	Kinds lang.Kinds
+	// Vars are the resolved variable values (lang.VariableValues).
+	Vars map[string]cty.Value
+	Env  *providers.Env
+	// Parallelism bounds the provider calls running at once (default 10).
+	Parallelism int
+	// Observer is told about progress; nil for none.
+	Observer Observer
+}
+
+// Options select what a plan covers.
+type Options struct {
+	// Refresh reads every recorded object live before planning (default
+	// in the CLI; -refresh=false turns it off).
+	Refresh bool
+	// Destroy plans to delete everything in state.
+	Destroy bool
+	// Targets limits the plan to these resources and what they depend on.
+	Targets []lang.Address
+}
+
+func (e *Engine) observer() Observer {
+	if e.Observer == nil {
+		return NopObserver{}
+	}
+	return e.Observer
+}
+
+func (e *Engine) parallelism() int {
+	if e.Parallelism < 1 {
+		return 10
+	}
+	return e.Parallelism
+}
+
+func (e *Engine) provider(kind string) (providers.Provider, bool) {
+	p, ok := e.Kinds[kind].(providers.Provider)
+	return p, ok
+}
+
+// Plan refreshes the recorded objects and decides what to do with each
+// resource. The returned Plan is complete even when diags hold warnings; on
+// errors it is partial and must not be applied.
+func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan, hcl.Diagnostics) {
+	p := &Plan{
+		CreatedAt:  e.Env.Now,
+		Lineage:    st.Lineage,
+		Serial:     st.Serial,
+		ConfigHash: e.ConfigHash(),
+		Destroy:    opts.Destroy,
+		Outputs:    map[string]Output{},
+	}
+	for _, t := range opts.Targets {
+		p.Targets = append(p.Targets, t.String())
+	}
+	selected := e.selected(opts.Targets)
+
+	// Refresh: read every recorded object, in parallel.
+	live, diags := e.refresh(ctx, st, opts.Refresh, selected)
+	for _, addr := range st.Addresses() {
+		r := st.Resource(addr)
+		if l, ok := live[addr]; ok && !providers.Equal(r.Attributes, l) {
+			p.Drift = append(p.Drift, &Drift{Address: addr, Recorded: r.Attributes, Live: l})
+		}
+	}
+
+	scope := e.Config.NewScope(e.Vars)
+	var mu sync.Mutex
+	changes := map[string]*Change{}
+
+	if !opts.Destroy {
+		nodes, deps := e.resourceGraph(selected, false)
+		errs := walk(ctx, nodes, deps, e.parallelism(), func(ctx context.Context, node string) error {
+			r := e.Config.Resources[mustAddress(node)]
+			c, d := e.planResource(ctx, scope, r, st.Resource(node), live[node])
+			mu.Lock()
+			diags = append(diags, d...)
+			if c != nil {
+				changes[node] = c
+			}
+			mu.Unlock()
+			if d.HasErrors() {
+				return fmt.Errorf("planning %s failed", node)
+			}
+			return nil
+		})
+		_ = errs // failed nodes reported their diagnostics; skipped ones need none
+	}
+
+	// Recorded resources gone from the configuration (or all, for
+	// destroy) are deleted.
+	for _, addr := range st.Addresses() {
+		a, err := lang.ParseAddress(addr)
+		if err != nil {
+			continue
+		}
+		if _, inConfig := e.Config.Resources[a]; inConfig && !opts.Destroy {
+			continue
+		}
+		if selected != nil && !selected[a] {
+			continue
+		}
+		r := st.Resource(addr)
+		before := r.Attributes
+		if l, ok := live[addr]; ok {
+			before = l
+		}
+		reason := "no longer in the configuration"
+		if opts.Destroy {
+			reason = "destroy"
+		}
+		c := &Change{Address: addr, Kind: r.Kind, Action: Delete, Reasons: []string{reason},
+			Before: before, After: providers.Null, Dependencies: r.Dependencies}
+		if cr, ok := e.Config.Resources[a]; ok {
+			c.Triggers = addressStrings(cr.OnChange)
+		}
+		changes[addr] = c
+	}
+
+	for _, c := range changes {
+		p.Changes = append(p.Changes, c)
+	}
+	sort.Slice(p.Changes, func(i, j int) bool { return p.Changes[i].Address < p.Changes[j].Address })
+	p.Hooks = e.planHooks(scope, p.Changes)
+	if !opts.Destroy {
+		for name, o := range e.Config.Outputs {
+			v, d := scope.Output(o)
+			diags = append(diags, d...)
+			p.Outputs[name] = Output{Value: v, Sensitive: o.Sensitive || v.ContainsMarked()}
+		}
+	}
+	for _, d := range diags {
+		if d.Severity == hcl.DiagWarning {
+			p.Warnings = append(p.Warnings, d)
+		}
+	}
+	return p, diags
+}
+
+// selected returns the targets and everything they depend on, or nil for
+// all resources.
+func (e *Engine) selected(targets []lang.Address) map[lang.Address]bool {
+	if len(targets) == 0 {
+		return nil
+	}
+	sel := map[lang.Address]bool{}
+	var add func(a lang.Address)
+	add = func(a lang.Address) {
+		if sel[a] {
+			return
+		}
+		sel[a] = true
+		if r, ok := e.Config.Resources[a]; ok {
+			for _, d := range r.Dependencies {
+				add(d)
+			}
+		}
+	}
+	for _, t := range targets {
+		add(t)
+	}
+	return sel
+}
+
+// resourceGraph returns the provider-managed resources (hooks excluded) and
+// their dependencies, as walk takes them.
+func (e *Engine) resourceGraph(selected map[lang.Address]bool, _ bool) ([]string, map[string][]string) {
+	var nodes []string
+	deps := map[string][]string{}
+	for _, r := range e.Config.SortedResources() {
+		if e.Config.IsRunner(r) || (selected != nil && !selected[r.Addr]) {
+			continue
+		}
+		n := r.Addr.String()
+		nodes = append(nodes, n)
+		deps[n] = addressStrings(r.Dependencies)
+	}
+	return nodes, deps
+}
+
+func (e *Engine) refresh(ctx context.Context, st *state.File, enabled bool, selected map[lang.Address]bool) (map[string]cty.Value, hcl.Diagnostics) {
+	live := map[string]cty.Value{}
+	addrs := st.Addresses()
+	if !enabled {
+		for _, a := range addrs {
+			live[a] = st.Resource(a).Attributes
+		}
+		return live, nil
+	}
+	var mu sync.Mutex
+	var diags hcl.Diagnostics
+	var nodes []string
+	// Read needs the configuration for paths; references in it evaluate
+	// to the recorded values of what they name.
+	scope := e.Config.NewScope(e.Vars)
+	for _, a := range addrs {
+		if addr, err := lang.ParseAddress(a); err == nil {
+			scope.Set(addr, st.Resource(a).Attributes)
+		}
+	}
+	for _, a := range addrs {
+		if addr, err := lang.ParseAddress(a); err == nil && (selected == nil || selected[addr]) {
+			nodes = append(nodes, a)
+		}
+	}
+	walk(ctx, nodes, nil, e.parallelism(), func(ctx context.Context, addr string) error {
+		r := st.Resource(addr)
+		prov, ok := e.provider(r.Kind)
+		if !ok {
+			mu.Lock()
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Unknown resource kind in state",
+				Detail:   fmt.Sprintf("The state records %s of kind %q, which this certform does not know. Use a newer certform, or remove it from state with `certform state rm %s`.", addr, r.Kind, addr),
+			})
+			mu.Unlock()
+			return nil
+		}
+		cfg := providers.Null
+		if a, err := lang.ParseAddress(addr); err == nil {
+			if cr, ok := e.Config.Resources[a]; ok {
+				d, _ := scope.Decode(cr)
+				cfg = d.Value
+			}
+		}
+		e.observer().PreRefresh(addr)
+		resp := prov.Read(ctx, providers.ReadRequest{Address: addr, Config: cfg, Prior: r.Attributes, Env: e.Env})
+		mu.Lock()
+		diags = append(diags, withAddress(addr, nil, resp.Diagnostics)...)
+		if resp.Live != cty.NilVal {
+			live[addr] = resp.Live
+		} else {
+			live[addr] = providers.Null
+		}
+		mu.Unlock()
+		return nil
+	})
+	return live, diags
+}
+
+// planResource decodes one resource and asks its provider for the plan.
+func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, r *lang.Resource, prior *state.Resource, live cty.Value) (*Change, hcl.Diagnostics) {
+	addr := r.Addr.String()
+	prov, _ := e.provider(r.Addr.Kind)
+	dec, diags := scope.Decode(r)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	if v, ok := prov.(providers.Validator); ok {
+		diags = append(diags, withAddress(addr, r, v.Validate(addr, dec.Value))...)
+		if diags.HasErrors() {
+			return nil, diags
+		}
+	}
+	priorVal := providers.Null
+	if prior != nil {
+		priorVal = prior.Attributes
+		if live == cty.NilVal {
+			live = priorVal
+		}
+	} else {
+		live = providers.Null
+	}
+	resp := prov.Plan(ctx, providers.PlanRequest{Address: addr, Config: dec.Value, Prior: priorVal, Live: live, Env: e.Env})
+	diags = append(diags, withAddress(addr, r, resp.Diagnostics)...)
+	if resp.Diagnostics.HasErrors() {
+		return nil, diags
+	}
+	c := &Change{
+		Address:      addr,
+		Kind:         r.Addr.Kind,
+		Reasons:      resp.Reasons,
+		Before:       live,
+		After:        resp.Planned,
+		Files:        resp.Files,
+		Dependencies: addressStrings(r.Dependencies),
+		Triggers:     addressStrings(r.OnChange),
+	}
+	for _, pm := range dec.Sensitive {
+		c.Sensitive = append(c.Sensitive, pm.Path)
+	}
+	if len(c.Sensitive) > 0 {
+		// File diffs and reasons could show the sensitive value.
+		for i := range c.Files {
+			c.Files[i].Sensitive = true
+		}
+		if len(c.Reasons) > 0 {
+			c.Reasons = []string{"a value changed (details hidden: the configuration holds sensitive values)"}
+		}
+	}
+	switch {
+	case live.IsNull():
+		c.Action = Create
+	case resp.RequiresReplace:
+		c.Action = Replace
+	case !providers.Equal(redact(resp.Planned, c.Sensitive), redact(live, c.Sensitive)) || len(resp.Reasons) > 0:
+		c.Action = Update
+	default:
+		c.Action = NoOp
+		c.Reasons = nil
+	}
+	scope.Set(r.Addr, resp.Planned)
+	return c, diags
+}
+
+// planHooks lists the hooks a change triggers.
+func (e *Engine) planHooks(scope *lang.Scope, changes []*Change) []*HookRun {
+	runs := map[string]*HookRun{}
+	for _, c := range changes {
+		if c.Action == NoOp {
+			continue
+		}
+		for _, h := range c.Triggers {
+			if runs[h] == nil {
+				runs[h] = &HookRun{Address: h}
+				if a, err := lang.ParseAddress(h); err == nil {
+					if r, ok := e.Config.Resources[a]; ok {
+						if d, diags := scope.Decode(r); !diags.HasErrors() {
+							runs[h].Command = providers.Strings(d.Value, "command")
+						}
+					}
+				}
+			}
+			runs[h].TriggeredBy = append(runs[h].TriggeredBy, c.Address)
+		}
+	}
+	var out []*HookRun
+	for _, r := range runs {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Address < out[j].Address })
+	return out
+}
+
+// ConfigHash identifies the configuration and variable values a plan was
+// made from.
+func (e *Engine) ConfigHash() string {
+	h := sha256.New()
+	var names []string
+	for n := range e.Config.Files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(h, "%s\x00%d\x00", n, len(e.Config.Files[n].Bytes))
+		h.Write(e.Config.Files[n].Bytes)
+	}
+	var vars []string
+	for n := range e.Vars {
+		vars = append(vars, n)
+	}
+	sort.Strings(vars)
+	for _, n := range vars {
+		v, _ := e.Vars[n].UnmarkDeep()
+		js, _ := ctyjson.SimpleJSONValue{Value: v}.MarshalJSON()
+		fmt.Fprintf(h, "var.%s=%s\x00", n, js)
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// redact replaces the values at the given paths with nulls, so they are
+// neither compared nor stored.
+func redact(v cty.Value, paths []cty.Path) cty.Value {
+	if len(paths) == 0 || v == cty.NilVal || v.IsNull() || !v.IsKnown() {
+		return v
+	}
+	out, err := cty.Transform(v, func(p cty.Path, v cty.Value) (cty.Value, error) {
+		for _, s := range paths {
+			if p.Equals(s) {
+				return cty.NullVal(v.Type()), nil
+			}
+		}
+		return v, nil
+	})
+	if err != nil {
+		return v
+	}
+	return out
+}
+
+// withAddress gives provider diagnostics the resource's block as subject
+// and its address in the summary when they have no source of their own.
+func withAddress(addr string, r *lang.Resource, diags hcl.Diagnostics) hcl.Diagnostics {
+	for _, d := range diags {
+		if d.Subject == nil && r != nil {
+			rng := r.DeclRange
+			d.Subject = &rng
+		}
+		if !strings.Contains(d.Summary, addr) && !strings.Contains(d.Detail, addr) {
+			d.Summary = addr + ": " + d.Summary
+		}
+	}
+	return diags
+}
+
+func addressStrings(as []lang.Address) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = a.String()
+	}
+	return out
+}
+
+func mustAddress(s string) lang.Address {
+	a, err := lang.ParseAddress(s)
+	if err != nil {
+		panic(fmt.Sprintf("plan: invalid internal address %q", s))
+	}
+	return a
+}

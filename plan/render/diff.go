@@ -1,0 +1,112 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
+)
+
+// UnifiedDiff returns a unified diff (3 lines of context) from before to
+// after, with the file named in the header; "" when they are equal.
+func UnifiedDiff(name string, before, after []byte) string {
+	if string(before) == string(after) {
+		return ""
+	}
+	dmp := diffmatchpatch.New()
+	a, b, lines := dmp.DiffLinesToChars(normalize(before), normalize(after))
+	diffs := dmp.DiffCharsToLines(dmp.DiffMain(a, b, false), lines)
+
+	// Flatten into one line list with an op per line.
+	type line struct {
+		op   diffmatchpatch.Operation
+		text string
+	}
+	var all []line
+	for _, d := range diffs {
+		text := strings.TrimSuffix(d.Text, "\n")
+		for _, l := range strings.Split(text, "\n") {
+			all = append(all, line{d.Type, l})
+		}
+	}
+	const context = 3
+	var out strings.Builder
+	from, to := "a/"+name, "b/"+name
+	if before == nil {
+		from = "/dev/null"
+	}
+	if after == nil {
+		to = "/dev/null"
+	}
+	fmt.Fprintf(&out, "--- %s\n+++ %s\n", from, to)
+	oldNo, newNo := 1, 1
+	for i := 0; i < len(all); {
+		if all[i].op == diffmatchpatch.DiffEqual {
+			oldNo++
+			newNo++
+			i++
+			continue
+		}
+		// A hunk starts context lines before the change and runs until
+		// more than 2*context equal lines follow a change.
+		start := max(0, i-context)
+		end := i
+		for end < len(all) {
+			if all[end].op != diffmatchpatch.DiffEqual {
+				end++
+				continue
+			}
+			run := end
+			for run < len(all) && all[run].op == diffmatchpatch.DiffEqual {
+				run++
+			}
+			if run == len(all) || run-end > 2*context {
+				end = min(end+context, len(all))
+				break
+			}
+			end = run
+		}
+		hOld, hNew := oldNo-(i-start), newNo-(i-start)
+		var body strings.Builder
+		cOld, cNew := 0, 0
+		for _, l := range all[start:end] {
+			switch l.op {
+			case diffmatchpatch.DiffEqual:
+				body.WriteString(" " + l.text + "\n")
+				cOld++
+				cNew++
+			case diffmatchpatch.DiffDelete:
+				body.WriteString("-" + l.text + "\n")
+				cOld++
+			case diffmatchpatch.DiffInsert:
+				body.WriteString("+" + l.text + "\n")
+				cNew++
+			}
+		}
+		if cOld == 0 {
+			hOld--
+		}
+		if cNew == 0 {
+			hNew--
+		}
+		fmt.Fprintf(&out, "@@ -%d,%d +%d,%d @@\n%s", hOld, cOld, hNew, cNew, body.String())
+		for _, l := range all[i:end] {
+			if l.op != diffmatchpatch.DiffInsert {
+				oldNo++
+			}
+			if l.op != diffmatchpatch.DiffDelete {
+				newNo++
+			}
+		}
+		i = end
+	}
+	return out.String()
+}
+
+// normalize makes text diffable: CRLF shows as LF (the file keeps its own
+// endings; the diff is for reading) and UTF-16 is not decoded here.
+func normalize(b []byte) string {
+	s := strings.ReplaceAll(string(b), "\r\n", "\n")
+	s = strings.TrimPrefix(s, "\ufeff")
+	return s
+}
