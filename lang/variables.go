@@ -115,7 +115,11 @@ func (v *Variable) resolve(r rawVar) (cty.Value, hcl.Diagnostics) {
 		var more hcl.Diagnostics
 		val, more = expr.Value(nil)
 		if more.HasErrors() {
-			return cty.NilVal, more
+			return cty.NilVal, hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid value for variable " + v.Name,
+				Detail:   fmt.Sprintf("The value %q from %s is not a %s. Strings for other types must be written as HCL values, like 443, true or [\"a\", \"b\"].", r.text, r.source, v.Type.FriendlyName()),
+			}}
 		}
 	case v.Default != cty.NilVal:
 		return v.Default, nil

@@ -1,0 +1,3 @@
+certificat "ies" { # ERROR: Unsupported block type
+  issuer = self_signed
+}

@@ -1,0 +1,2 @@
+store "pem_filez" "x" { # ERROR: Unknown store type "pem_filez"
+}
