@@ -1,0 +1,46 @@
+# certform: build, test, demo, bench, lint. `make help` lists the targets.
+GO      ?= go
+BIN     := bin/certform
+PKGS    := ./...
+# Packages with concurrency, tested with the race detector.
+RACE    := ./plan/... ./state/... ./providers/... ./lang/...
+
+.PHONY: help build test demo bench lint fuzz tools
+
+help:
+	@echo "make build  - build $(BIN)"
+	@echo "make test   - the whole test suite (needs openssl; installs it if missing)"
+	@echo "make demo   - validate, plan and apply examples/quickstart in a temporary directory"
+	@echo "make bench  - plan/apply timings and peak memory for large configurations"
+	@echo "make lint   - gofmt check and go vet"
+
+build:
+	$(GO) build -o $(BIN) ./cmd/certform
+
+tools:
+	@command -v openssl >/dev/null || { echo "installing openssl"; apt-get install -y openssl >/dev/null; }
+
+test: tools lint
+	$(GO) test -count=1 $(PKGS)
+	$(GO) test -count=1 -race $(RACE)
+	$(GO) test -run='^$$' -fuzz=FuzzRoundTrip -fuzztime=10s ./providers/ini/
+
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzRoundTrip -fuzztime=2m ./providers/ini/
+
+demo: build
+	@dir=$$(mktemp -d) && cp -r examples/quickstart/. $$dir && \
+	echo "== certform validate ($$dir)" && ./$(BIN) -chdir=$$dir validate && \
+	echo "== certform plan" && ./$(BIN) -chdir=$$dir plan -no-color && \
+	echo "== certform apply" && ./$(BIN) -chdir=$$dir apply -auto-approve -no-color && \
+	echo "== certform plan (again: nothing to do)" && ./$(BIN) -chdir=$$dir plan -no-color -detailed-exitcode && \
+	echo "== files written" && (cd $$dir && find out -type f | sort) && rm -rf $$dir
+
+bench: build
+	$(GO) run ./plan/bench -bin $(BIN)
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+	GOOS=windows $(GO) vet $(PKGS)

@@ -1,0 +1,148 @@
+# InVision Enterprise Server (seed 000): TLS for the Enterprise Server on
+# iwfms:// port 45054 and for the HTTP server on https:// port 443, with a
+# certificate from the company CA, and every client component switched to
+# iwfms://.
+#
+# The server reads its certificate from a Windows store (SSLCertificateStore,
+# SSLCertificateStoreLocation, SSLCertificate). Until certform writes the
+# Windows store itself, the certificate and key are written as PEM files for
+# import, and isps.cfg names the certificate by its common name.
+
+variable "host" {
+  type        = string
+  default     = "ies.example.test"
+  description = "DNS name of the InVision Enterprise Server, as clients reach it."
+}
+
+variable "restart_command" {
+  type        = list(string)
+  default     = ["sh", "-c", "echo 'restart the InVision Enterprise service to load the new configuration'"]
+  description = "Restarts the service; on Windows for example [\"powershell\", \"-Command\", \"Restart-Service 'InVision Enterprise Server'\"]."
+}
+
+certificate "company_root" {
+  issuer      = self_signed
+  is_ca       = true
+  common_name = "Example Corp Root CA"
+  validity    = "3650d"
+  key {
+    algorithm = "RSA"
+    bits      = 3072
+  }
+}
+
+issuer "ca" "company" {
+  certificate = certificate.company_root
+}
+
+certificate "ies" {
+  issuer       = issuer.ca.company
+  common_name  = var.host
+  dns_names    = [var.host]
+  validity     = "397d"
+  renew_before = "30d"
+  key {
+    algorithm = "RSA"
+    bits      = 2048
+  }
+}
+
+trust_chain "company" {
+  roots = [certificate.company_root]
+}
+
+store "pem_files" "ies" {
+  certificate = certificate.ies
+  cert        = "server/tls/ies.pem"
+  key         = "server/tls/ies.key"
+  chain       = "server/tls/chain.pem"
+}
+
+store "pem_files" "client_ca" {
+  trust  = [trust_chain.company]
+  bundle = "jobprocessor/ca.pem"
+}
+
+endpoint "ies" {
+  url         = "iwfms://${var.host}:45054"
+  certificate = certificate.ies
+  tls_only    = true # ServerPort = 0
+}
+
+endpoint "ies_http" {
+  url         = "https://${var.host}:443"
+  certificate = certificate.ies
+  tls_only    = true # HTTPPort = 0
+}
+
+ini_file "isps" {
+  path = "server/isps.cfg"
+  section "InVision Enterprise Server" {
+    ServerPort                  = 0
+    SSLPort                     = endpoint.ies.port
+    SSLCertificateStore         = "MY"
+    SSLCertificateStoreLocation = "LocalMachine"
+    SSLCertificate              = certificate.ies.common_name
+    SSLProtocols                = "TLS12"
+    SSLAlgorithms               = "SHA256"
+  }
+  section "InVision HTTP Server" {
+    HTTPPort                    = 0
+    HTTPSPort                   = endpoint.ies_http.port
+    SSLCertificateStore         = "MY"
+    SSLCertificateStoreLocation = "LocalMachine"
+    SSLCertificate              = certificate.ies.common_name
+    SSLMaxCipherLength          = 0
+    SSLProtocols                = "TLS12"
+  }
+  on_change = [hook.restart_ies]
+}
+
+# The server's own client sections must use iwfms:// too.
+component "server_local" {
+  endpoint = endpoint.ies
+  url_in {
+    file    = "server/isps.cfg"
+    section = "IES System Local"
+    key     = "Url"
+  }
+  on_change = [hook.restart_ies]
+}
+
+component "server_jobprocessor" {
+  endpoint = endpoint.ies
+  url_in {
+    file    = "server/isps.cfg"
+    section = "InVision JobProcessor"
+    key     = "Url"
+  }
+  on_change = [hook.restart_ies]
+}
+
+component "jobprocessor" {
+  endpoint = endpoint.ies
+  trusts   = [store.pem_files.client_ca]
+  url_in {
+    file    = "jobprocessor/isps.cfg"
+    section = "InVision JobProcessor"
+    key     = "Url"
+  }
+}
+
+component "xlink" {
+  endpoint = endpoint.ies
+  url_in {
+    file    = "xlink/isps.cfg"
+    section = "IES System Local"
+    key     = "Url"
+  }
+}
+
+hook "restart_ies" {
+  command = var.restart_command
+  timeout = "2m"
+}
+
+output "ies_thumbprint" {
+  value = certificate.ies.thumbprint_sha1
+}
