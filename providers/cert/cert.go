@@ -1,0 +1,46 @@
+package cert
+
+import (
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/certform/certform/providers"
+)
+
+// Provider manages `certificate` blocks. It holds no state of its own and is
+// safe for concurrent use.
+type Provider struct{}
+
+var (
+	_ providers.Provider  = (*Provider)(nil)
+	_ providers.Validator = (*Provider)(nil)
+)
+
+// New returns the provider for `certificate` blocks.
+func New() *Provider { return &Provider{} }
+
+// Schema implements providers.Provider. The issuer is dynamic: either the
+// built-in self_signed (an object {kind = "self_signed"}) or the value of an
+// issuer "ca" block.
+func (p *Provider) Schema() hcldec.Spec {
+	return hcldec.ObjectSpec{
+		"issuer":         &hcldec.AttrSpec{Name: "issuer", Type: cty.DynamicPseudoType, Required: true},
+		"common_name":    &hcldec.AttrSpec{Name: "common_name", Type: cty.String},
+		"dns_names":      &hcldec.AttrSpec{Name: "dns_names", Type: cty.List(cty.String)},
+		"ip_addresses":   &hcldec.AttrSpec{Name: "ip_addresses", Type: cty.List(cty.String)},
+		"organization":   &hcldec.AttrSpec{Name: "organization", Type: cty.String},
+		"is_ca":          &hcldec.AttrSpec{Name: "is_ca", Type: cty.Bool},
+		"validity":       &hcldec.AttrSpec{Name: "validity", Type: cty.String},
+		"renew_before":   &hcldec.AttrSpec{Name: "renew_before", Type: cty.String},
+		"key_usages":     &hcldec.AttrSpec{Name: "key_usages", Type: cty.List(cty.String)},
+		"ext_key_usages": &hcldec.AttrSpec{Name: "ext_key_usages", Type: cty.List(cty.String)},
+		"key": &hcldec.BlockSpec{
+			TypeName: "key",
+			Nested: hcldec.ObjectSpec{
+				"algorithm": &hcldec.AttrSpec{Name: "algorithm", Type: cty.String},
+				"bits":      &hcldec.AttrSpec{Name: "bits", Type: cty.Number},
+				"curve":     &hcldec.AttrSpec{Name: "curve", Type: cty.String},
+			},
+		},
+	}
+}

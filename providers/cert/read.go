@@ -1,0 +1,32 @@
+package cert
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/certform/certform/providers"
+)
+
+// Read implements providers.Provider. The certificate lives in the state;
+// it is live as long as its private key is still in Secrets. A missing key
+// reads as a missing certificate, which Plan replaces.
+func (p *Provider) Read(_ context.Context, req providers.ReadRequest) providers.ReadResponse {
+	if !providers.Exists(req.Prior) {
+		return providers.ReadResponse{Live: providers.Null}
+	}
+	id := providers.String(req.Prior, "key_id")
+	if id == "" {
+		return providers.ReadResponse{Live: providers.Null}
+	}
+	if _, err := req.Env.Secrets.Get(id); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return providers.ReadResponse{Live: providers.Null}
+		}
+		return providers.ReadResponse{Live: req.Prior, Diagnostics: hcl.Diagnostics{errorf(req.Address,
+			"Cannot read private key", "The private key %s cannot be read: %s.", id, err)}}
+	}
+	return providers.ReadResponse{Live: req.Prior}
+}

@@ -1,0 +1,90 @@
+package pemfiles
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/certform/certform/providers"
+)
+
+// Apply implements providers.Provider. It writes every file whose content
+// or mode differs from what is on disk (each atomically, with its mode),
+// removes files the store no longer names, and on delete removes every file
+// it wrote. When a write fails, the returned value records the files as
+// they are on disk, so the next plan shows what is left to do.
+func (p *Provider) Apply(_ context.Context, req providers.ApplyRequest) providers.ApplyResponse {
+	if req.Planned == cty.NilVal || req.Planned.IsNull() {
+		return p.delete(req)
+	}
+	prior := req.Prior
+	if prior == cty.NilVal {
+		prior = providers.Null
+	}
+	d, diags := resolve(req.Address, req.Config, req.Env)
+	if !diags.HasErrors() && !d.value.IsWhollyKnown() {
+		diags = append(diags, errorf(req.Address, "Content not known",
+			"The certificate or trust chains are still unknown at apply; they must be applied first."))
+	}
+	if diags.HasErrors() {
+		return providers.ApplyResponse{New: prior, Diagnostics: diags}
+	}
+
+	for _, f := range d.files {
+		st, err := inspect(req.Env.FS, f.path, formatMode(f.mode))
+		if err == nil && st.content != nil && bytes.Equal(st.content, f.content) && stringOf(st.mode) == formatMode(f.mode) {
+			continue
+		}
+		if err := req.Env.FS.WriteFile(f.path, f.content, f.mode); err != nil {
+			diags = append(diags, errorf(req.Address, "Cannot write file", fmt.Sprintf("%s.", err)))
+			return providers.ApplyResponse{New: p.onDisk(req, d), Diagnostics: diags}
+		}
+	}
+	wanted := map[string]bool{}
+	for _, f := range d.files {
+		wanted[f.path] = true
+	}
+	for _, path := range sortedKeys(entries(providers.Attr(prior, "files"))) {
+		if wanted[path] {
+			continue
+		}
+		if err := req.Env.FS.Remove(path); err != nil {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagWarning,
+				Summary:  "Old file not removed",
+				Detail:   fmt.Sprintf("%s: %s is no longer part of the store but could not be removed: %s. Delete it by hand.", req.Address, path, err),
+			})
+		}
+	}
+	return providers.ApplyResponse{New: d.value, Diagnostics: diags}
+}
+
+// delete removes every file the store wrote.
+func (p *Provider) delete(req providers.ApplyRequest) providers.ApplyResponse {
+	var diags hcl.Diagnostics
+	for _, path := range sortedKeys(entries(providers.Attr(req.Prior, "files"))) {
+		if err := req.Env.FS.Remove(path); err != nil {
+			diags = append(diags, errorf(req.Address, "Cannot remove file", fmt.Sprintf("%s.", err)))
+		}
+	}
+	if diags.HasErrors() {
+		return providers.ApplyResponse{New: req.Prior, Diagnostics: diags}
+	}
+	return providers.ApplyResponse{New: providers.Null, Diagnostics: diags}
+}
+
+// onDisk is the desired value with the hashes and modes of the files as
+// they are now, after a failed write.
+func (p *Provider) onDisk(req providers.ApplyRequest, d desired) cty.Value {
+	m := d.value.AsValueMap()
+	hashes, modes := map[string]cty.Value{}, map[string]cty.Value{}
+	for _, f := range d.files {
+		st, _ := inspect(req.Env.FS, f.path, formatMode(f.mode))
+		hashes[f.path], modes[f.path] = st.hash, st.mode
+	}
+	m["files"], m["modes"] = stringMap(hashes), stringMap(modes)
+	return cty.ObjectVal(m)
+}

@@ -1,0 +1,44 @@
+package pemfiles
+
+import (
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/certform/certform/providers"
+)
+
+// Provider manages store "pem_files" blocks. It holds no state of its own
+// and is safe for concurrent use.
+type Provider struct{}
+
+var (
+	_ providers.Provider  = (*Provider)(nil)
+	_ providers.Validator = (*Provider)(nil)
+)
+
+// New returns the provider for store "pem_files" blocks.
+func New() *Provider { return &Provider{} }
+
+// Schema implements providers.Provider.
+func (p *Provider) Schema() hcldec.Spec {
+	str := func(name string) hcldec.Spec { return &hcldec.AttrSpec{Name: name, Type: cty.String} }
+	return hcldec.ObjectSpec{
+		"certificate": &hcldec.AttrSpec{Name: "certificate", Type: cty.DynamicPseudoType},
+		"trust":       &hcldec.AttrSpec{Name: "trust", Type: cty.DynamicPseudoType},
+		"cert":        str("cert"),
+		"key":         str("key"),
+		"chain":       str("chain"),
+		"fullchain":   str("fullchain"),
+		"bundle":      str("bundle"),
+		"file_mode":   str("file_mode"),
+		"key_mode":    str("key_mode"),
+	}
+}
+
+// Validate implements providers.Validator. It checks the layout (which
+// paths, which sources, which modes) without reading any key.
+func (p *Provider) Validate(address string, config cty.Value) hcl.Diagnostics {
+	_, diags := parseLayout(address, config)
+	return diags
+}

@@ -1,0 +1,109 @@
+package pemfiles
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"runtime"
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/certform/certform/providers"
+)
+
+// Read implements providers.Provider. It hashes every file the store
+// wrote and looks up its mode; a missing file has a null hash. When every
+// file is gone the store is gone, and Live is null.
+func (p *Provider) Read(_ context.Context, req providers.ReadRequest) providers.ReadResponse {
+	if !providers.Exists(req.Prior) {
+		return providers.ReadResponse{Live: providers.Null}
+	}
+	var diags hcl.Diagnostics
+	recorded := entries(providers.Attr(req.Prior, "modes"))
+	hashes := map[string]cty.Value{}
+	modes := map[string]cty.Value{}
+	found := false
+	for _, path := range sortedKeys(entries(providers.Attr(req.Prior, "files"))) {
+		st, err := inspect(req.Env.FS, path, stringOf(recorded[path]))
+		if err != nil {
+			diags = append(diags, errorf(req.Address, "Cannot read file", fmt.Sprintf("%s.", err)))
+		}
+		hashes[path], modes[path] = st.hash, st.mode
+		found = found || !st.hash.IsNull()
+	}
+	if !found && !diags.HasErrors() {
+		return providers.ReadResponse{Live: providers.Null}
+	}
+	live := req.Prior.AsValueMap()
+	live["files"] = stringMap(hashes)
+	live["modes"] = stringMap(modes)
+	return providers.ReadResponse{Live: cty.ObjectVal(live), Diagnostics: diags}
+}
+
+// fileState is a file's hash and mode as they are on disk; both null when
+// the file is missing.
+type fileState struct {
+	hash    cty.Value
+	mode    cty.Value
+	content []byte
+}
+
+// inspect hashes a file and reads its mode. Where the platform has no Unix
+// permissions (Windows), the recorded mode is reported.
+func inspect(fsys providers.FS, path, recordedMode string) (fileState, error) {
+	missing := fileState{hash: cty.NullVal(cty.String), mode: cty.NullVal(cty.String)}
+	data, err := fsys.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return missing, nil
+	}
+	if err != nil {
+		return missing, err
+	}
+	st := fileState{hash: cty.StringVal(hash(data)), content: data, mode: cty.StringVal(recordedMode)}
+	if runtime.GOOS == "windows" && recordedMode != "" {
+		return st, nil
+	}
+	fi, err := fsys.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return missing, nil
+	}
+	if err != nil {
+		return st, err
+	}
+	st.mode = cty.StringVal(formatMode(fi.Mode()))
+	return st, nil
+}
+
+// entries returns the elements of a map or object value (state gives maps
+// back as objects) by key.
+func entries(v cty.Value) map[string]cty.Value {
+	out := map[string]cty.Value{}
+	if !providers.Exists(v) || !(v.Type().IsMapType() || v.Type().IsObjectType()) {
+		return out
+	}
+	for it := v.ElementIterator(); it.Next(); {
+		k, e := it.Element()
+		out[k.AsString()] = e
+	}
+	return out
+}
+
+func sortedKeys(m map[string]cty.Value) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// stringOf returns a known string, "" otherwise.
+func stringOf(v cty.Value) string {
+	if !providers.Exists(v) || v.Type() != cty.String {
+		return ""
+	}
+	return v.AsString()
+}
