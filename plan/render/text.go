@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/certform/certform/plan"
@@ -103,7 +104,9 @@ func (t textView) change(c *plan.Change) {
 	case plan.Create:
 		names, m := attributes(after)
 		for _, n := range names {
-			t.printf("      %s %s = %s\n", t.paint(green, "+"), n, formatValue(m[n]))
+			if !m[n].IsNull() {
+				t.printf("      %s %s = %s\n", t.paint(green, "+"), n, formatValue(m[n]))
+			}
 		}
 	case plan.Update, plan.Replace:
 		t.attrDiff(c.Before, after, c.Sensitive)
@@ -114,28 +117,55 @@ func (t textView) change(c *plan.Change) {
 	t.printf("\n")
 }
 
-// attrDiff lists the top-level attributes that differ.
+// attrDiff lists the attributes that differ, descending into objects and
+// maps so that only the changed leaves show: keys.tls.port = "0" -> "8443".
 func (t textView) attrDiff(before, after cty.Value, _ []cty.Path) {
+	t.leafDiff("", before, after)
+}
+
+func (t textView) leafDiff(prefix string, before, after cty.Value) {
 	bn, bm := attributes(before)
 	an, am := attributes(after)
 	seen := map[string]bool{}
 	for _, n := range an {
 		seen[n] = true
+		name := joinPath(prefix, n)
 		b, ok := bm[n]
-		if ok && equalValues(b, am[n]) {
-			continue
+		switch {
+		case ok && equalValues(b, am[n]):
+		case !ok || b.IsNull():
+			if !am[n].IsNull() {
+				t.printf("      %s %s = %s\n", t.paint(green, "+"), name, formatValue(am[n]))
+			}
+		case am[n].IsNull():
+			t.printf("      %s %s = %s\n", t.paint(red, "-"), name, formatValue(b))
+		case isNested(b) && isNested(am[n]):
+			t.leafDiff(name, b, am[n])
+		default:
+			t.printf("      %s %s = %s -> %s\n", t.paint(yellow, "~"), name, formatValue(b), formatValue(am[n]))
 		}
-		if !ok {
-			t.printf("      %s %s = %s\n", t.paint(green, "+"), n, formatValue(am[n]))
-			continue
-		}
-		t.printf("      %s %s = %s -> %s\n", t.paint(yellow, "~"), n, formatValue(b), formatValue(am[n]))
 	}
 	for _, n := range bn {
-		if !seen[n] {
-			t.printf("      %s %s = %s\n", t.paint(red, "-"), n, formatValue(bm[n]))
+		if !seen[n] && !bm[n].IsNull() {
+			t.printf("      %s %s = %s\n", t.paint(red, "-"), joinPath(prefix, n), formatValue(bm[n]))
 		}
 	}
+}
+
+func isNested(v cty.Value) bool {
+	return v.IsKnown() && !v.IsNull() && !v.IsMarked() && (v.Type().IsObjectType() || v.Type().IsMapType())
+}
+
+// joinPath names a nested attribute: keys.tls.port, or files["a/b.pem"]
+// when the key is not an identifier.
+func joinPath(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	if hclsyntax.ValidIdentifier(name) {
+		return prefix + "." + name
+	}
+	return fmt.Sprintf("%s[%q]", prefix, name)
 }
 
 func (t textView) file(path string, before, after []byte, unknown, sensitive bool) {
