@@ -133,6 +133,8 @@ func (e *StaleError) Error() string {
 // when the state, the configuration or the outcome moved.
 func (s *Saved) Check(path string, fresh *Plan) error {
 	switch {
+	case s.Lineage == "" && fresh.Lineage != "":
+		return &StaleError{path, "it was made before any state existed, and the state changed since (it now has serial " + fmt.Sprint(fresh.Serial) + ")"}
 	case fresh.Lineage != s.Lineage:
 		return &StaleError{path, fmt.Sprintf("it was made for state lineage %s, but the state now has lineage %s", s.Lineage, fresh.Lineage)}
 	case fresh.Serial != s.Serial:
