@@ -1,0 +1,175 @@
+// Command certform-bench measures certform on large generated
+// configurations: for each size it writes a configuration of that many
+// resources (certificates, PEM stores, INI files with several managed keys,
+// components) into a temporary directory, runs a first `apply` and then a
+// no-op `plan` with the certform binary, and prints wall time and peak
+// memory (maximum resident set size) of each run.
+//
+// Usage: certform-bench [-bin bin/certform] [-sizes 1000,10000,20000]
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	bin := flag.String("bin", "bin/certform", "the certform binary to measure")
+	sizes := flag.String("sizes", "1000,10000,20000", "comma-separated resource counts")
+	files := flag.Int("files", 20, "number of *.hcl files to spread the configuration over")
+	flag.Parse()
+	abs, err := filepath.Abs(*bin)
+	if err != nil {
+		fail(err)
+	}
+	fmt.Printf("%-9s %-10s %10s %12s\n", "resources", "run", "wall", "peak RSS")
+	var plan10k, plan20k time.Duration
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 4 {
+			fail(fmt.Errorf("invalid size %q", s))
+		}
+		dir, err := os.MkdirTemp("", "certform-bench-")
+		if err != nil {
+			fail(err)
+		}
+		if err := generate(dir, n, *files); err != nil {
+			fail(err)
+		}
+		for _, step := range []struct {
+			name string
+			args []string
+		}{
+			{"apply", []string{"apply", "-auto-approve", "-no-color"}},
+			{"plan no-op", []string{"plan", "-detailed-exitcode", "-no-color"}},
+		} {
+			wall, rss, err := measure(abs, dir, step.args)
+			if err != nil {
+				fail(fmt.Errorf("%d resources, %s: %w", n, step.name, err))
+			}
+			fmt.Printf("%-9d %-10s %10s %9.1f MB\n", n, step.name, wall.Round(time.Millisecond), float64(rss)/1024)
+			if step.name == "plan no-op" {
+				switch n {
+				case 10000:
+					plan10k = wall
+				case 20000:
+					plan20k = wall
+				}
+			}
+		}
+		os.RemoveAll(dir)
+	}
+	if plan10k > 0 && plan20k > 0 {
+		fmt.Printf("\nno-op plan, 20,000 vs 10,000 resources: %.2fx (target: at most 2.2x)\n", float64(plan20k)/float64(plan10k))
+	}
+}
+
+// measure runs certform in dir and returns its wall time and peak RSS in KB.
+func measure(bin, dir string, args []string) (time.Duration, int64, error) {
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	wall := time.Since(start)
+	if err != nil {
+		tail := string(out)
+		if len(tail) > 2000 {
+			tail = tail[len(tail)-2000:]
+		}
+		return 0, 0, fmt.Errorf("%v:\n%s", err, tail)
+	}
+	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	var rss int64
+	if ru != nil {
+		rss = ru.Maxrss
+	}
+	return wall, rss, nil
+}
+
+// generate writes a configuration of n resources: one CA, then units of a
+// certificate, a PEM store, an INI file with four managed keys and a
+// component that writes its URL into that INI file.
+func generate(dir string, n, files int) error {
+	units := (n - 2) / 4
+	bufs := make([]strings.Builder, files)
+	fmt.Fprintf(&bufs[0], `certificate "root" {
+  issuer      = self_signed
+  is_ca       = true
+  common_name = "Bench Root CA"
+  key {
+    algorithm = "ECDSA"
+    curve     = "P256"
+  }
+}
+
+issuer "ca" "root" {
+  certificate = certificate.root
+}
+`)
+	for i := 0; i < units; i++ {
+		b := &bufs[i%files]
+		host := fmt.Sprintf("host%d.example.test", i)
+		ini := filepath.Join("ini", fmt.Sprintf("app%d.cfg", i))
+		if err := os.MkdirAll(filepath.Join(dir, "ini"), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, ini), []byte(fmt.Sprintf("; app %d\n[Server]\nName = app%d\nPort = 80\n\n[Client]\nUrl = %s:80\n", i, i, host)), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(b, `
+certificate "c%[1]d" {
+  issuer      = issuer.ca.root
+  common_name = "%[2]s"
+  dns_names   = ["%[2]s"]
+  key {
+    algorithm = "ECDSA"
+    curve     = "P256"
+  }
+}
+
+store "pem_files" "c%[1]d" {
+  certificate = certificate.c%[1]d
+  cert        = "pem/c%[1]d/cert.pem"
+  key         = "pem/c%[1]d/key.pem"
+}
+
+ini_file "c%[1]d" {
+  path = "%[3]s"
+  section "Server" {
+    Port           = 0
+    SSLPort        = 8443
+    SSLCertificate = certificate.c%[1]d.common_name
+    SSLProtocols   = "TLS12"
+  }
+}
+
+component "c%[1]d" {
+  endpoint = { url = "https://%[2]s:8443" }
+  url_in {
+    file    = "%[3]s"
+    section = "Client"
+    key     = "Url"
+  }
+}
+`, i, host, ini)
+	}
+	for i := range bufs {
+		name := filepath.Join(dir, fmt.Sprintf("bench%02d.hcl", i))
+		if err := os.WriteFile(name, []byte(bufs[i].String()), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "certform-bench:", err)
+	os.Exit(1)
+}

@@ -1,0 +1,262 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/certform/certform/lang"
+	"github.com/certform/certform/plan"
+	"github.com/certform/certform/plan/render"
+	"github.com/certform/certform/providers"
+	"github.com/certform/certform/state"
+)
+
+func (c *cli) version(args []string) int {
+	fmt.Fprintf(c.s.out, "certform %s\n", version)
+	return 0
+}
+
+// validate decodes every block with unknown inputs, so it needs no variable
+// values and reads no live file.
+func (c *cli) validate(args []string) int {
+	k := kinds()
+	cfg, diags := lang.Load(c.dir(), k)
+	if !diags.HasErrors() {
+		scope := cfg.NewScope(cfg.UnknownVariables())
+		for _, r := range cfg.SortedResources() {
+			d, more := scope.Decode(r)
+			diags = append(diags, more...)
+			if v, ok := cfg.Kind(r).(providers.Validator); ok && !more.HasErrors() {
+				for _, diag := range v.Validate(r.Addr.String(), d.Value) {
+					if diag.Subject == nil {
+						rng := r.DeclRange
+						diag.Subject = &rng
+					}
+					diags = append(diags, diag)
+				}
+			}
+		}
+	}
+	if c.opts.json {
+		out := map[string]any{"valid": !diags.HasErrors(), "diagnostics": diagnosticsJSON(diags)}
+		enc := json.NewEncoder(c.s.out)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(out)
+		if diags.HasErrors() {
+			return 1
+		}
+		return 0
+	}
+	if c.diags(cfg.Files, diags) {
+		return 1
+	}
+	fmt.Fprintf(c.s.out, "Success! The configuration is valid.\n")
+	return 0
+}
+
+func diagnosticsJSON(diags hcl.Diagnostics) []map[string]string {
+	out := []map[string]string{}
+	for _, d := range diags {
+		m := map[string]string{"severity": "warning", "summary": d.Summary, "detail": d.Detail}
+		if d.Severity == hcl.DiagError {
+			m["severity"] = "error"
+		}
+		if d.Subject != nil {
+			m["range"] = d.Subject.String()
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func (c *cli) plan(args []string) int {
+	targets, err := c.targets()
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	s, ok := c.open("plan", nil)
+	if !ok {
+		return 1
+	}
+	defer s.close()
+	p, _, ok := c.makePlan(s, c.opts.destroy, targets, c.opts.refresh)
+	if !ok {
+		return 1
+	}
+	if c.opts.json {
+		_ = render.JSON(c.s.out, p)
+	} else {
+		render.Text(c.s.out, p, c.opts.color)
+	}
+	if c.opts.out != "" {
+		saved, err := plan.NewSaved(p, s.engine.Vars, c.opts.refresh)
+		if err == nil {
+			err = saved.Write(c.opts.out)
+		}
+		if err != nil {
+			return c.errorf("saving the plan: %v", err)
+		}
+		fmt.Fprintf(c.s.out, "\nSaved the plan to %s. To carry out exactly these actions, run:\n    certform apply %s\n", c.opts.out, c.opts.out)
+	}
+	if c.opts.detailedExitcode && p.HasChanges() {
+		return 2
+	}
+	return 0
+}
+
+func (c *cli) apply(args []string) int {
+	if len(args) > 1 {
+		return c.errorf("apply takes at most one argument, a plan file from certform plan -out")
+	}
+	if len(args) == 1 {
+		return c.applySaved(args[0])
+	}
+	return c.applyNew(c.opts.destroy)
+}
+
+func (c *cli) destroy(args []string) int { return c.applyNew(true) }
+
+func (c *cli) applyNew(destroy bool) int {
+	targets, err := c.targets()
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	op := "apply"
+	if destroy {
+		op = "destroy"
+	}
+	s, ok := c.open(op, nil)
+	if !ok {
+		return 1
+	}
+	defer s.close()
+	p, st, ok := c.makePlan(s, destroy, targets, c.opts.refresh)
+	if !ok {
+		return 1
+	}
+	render.Text(c.s.out, p, c.opts.color)
+	if !p.HasChanges() {
+		return 0
+	}
+	if !c.opts.autoApprove {
+		if !c.s.interactive {
+			return c.errorf("%s needs confirmation: run it from a terminal, or add --auto-approve after reviewing the plan above", op)
+		}
+		if !c.s.confirm(fmt.Sprintf("\nDo you want to perform these actions?")) {
+			fmt.Fprintf(c.s.out, "\nApply cancelled.\n")
+			return 1
+		}
+	}
+	return c.carryOut(s, p, st)
+}
+
+func (c *cli) applySaved(path string) int {
+	saved, err := plan.ReadSaved(path)
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	vars, err := saved.VariableValues()
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	targets, err := saved.TargetAddresses()
+	if err != nil {
+		return c.errorf("%v", err)
+	}
+	s, ok := c.open("apply", vars)
+	if !ok {
+		return 1
+	}
+	defer s.close()
+	p, st, ok := c.makePlan(s, saved.Destroy, targets, saved.Refresh)
+	if !ok {
+		return 1
+	}
+	if err := saved.Check(path, p); err != nil {
+		return c.errorf("%v", err)
+	}
+	if !p.HasChanges() {
+		fmt.Fprintf(c.s.out, "No changes.\n")
+		return 0
+	}
+	return c.carryOut(s, p, st)
+}
+
+// carryOut applies a plan and reports.
+func (c *cli) carryOut(s *session, p *plan.Plan, st *state.File) int {
+	fmt.Fprintln(c.s.out)
+	s.engine.Observer = &progress{out: c.s.out}
+	diags := s.engine.Apply(context.Background(), p, st, s.store.Save)
+	failed := c.diags(s.cfg.Files, diags)
+	a, ch, r, d := p.Counts()
+	if failed {
+		fmt.Fprintf(c.s.err, "\nApply failed. The state records what was done; run certform plan to see what is left.\n")
+		return 1
+	}
+	verb := "Apply"
+	if p.Destroy {
+		verb = "Destroy"
+	}
+	fmt.Fprintf(c.s.out, "\n%s complete! Resources: %d added, %d changed, %d replaced, %d destroyed.\n", verb, a, ch, r, d)
+	if outs := st.Outputs(); len(outs) > 0 && !p.Destroy {
+		fmt.Fprintf(c.s.out, "\nOutputs:\n")
+		for _, n := range sortedKeys(outs) {
+			fmt.Fprintf(c.s.out, "  %s = %s\n", n, render.Value(outs[n]))
+		}
+	}
+	return 0
+}
+
+// progress prints apply progress, one line per event.
+type progress struct {
+	plan.NopObserver
+	mu  sync.Mutex
+	out interface{ Write([]byte) (int, error) }
+}
+
+var actionWords = map[plan.Action][2]string{
+	plan.Create:  {"Creating...", "Creation complete"},
+	plan.Update:  {"Modifying...", "Modifications complete"},
+	plan.Replace: {"Replacing...", "Replacement complete"},
+	plan.Delete:  {"Destroying...", "Destruction complete"},
+}
+
+func (p *progress) PreApply(addr string, a plan.Action) {
+	if strings.HasPrefix(addr, "hook.") {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.out, "%s: %s\n", addr, actionWords[a][0])
+}
+
+func (p *progress) PostApply(addr string, a plan.Action, err error, elapsed time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err != nil {
+		fmt.Fprintf(p.out, "%s: failed after %s\n", addr, elapsed.Round(time.Millisecond))
+		return
+	}
+	fmt.Fprintf(p.out, "%s: %s after %s\n", addr, actionWords[a][1], elapsed.Round(time.Second))
+}
+
+func (p *progress) HookOutput(addr string, output []byte, err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	status := "done"
+	if err != nil {
+		status = "failed"
+	}
+	fmt.Fprintf(p.out, "%s: ran, %s\n", addr, status)
+	for _, l := range strings.Split(strings.TrimRight(string(output), "\n"), "\n") {
+		if l != "" {
+			fmt.Fprintf(p.out, "  %s: %s\n", addr, l)
+		}
+	}
+}
