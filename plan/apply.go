@@ -29,6 +29,10 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, st *state.File, save func(*
 		mu.Unlock()
 	}
 	sv := &saver{st: st, save: save}
+	sec := p.secrets
+	if sec == nil {
+		sec = &secrets{}
+	}
 	scope := e.Config.NewScope(e.Vars)
 
 	byAddr := map[string]*Change{}
@@ -44,7 +48,7 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, st *state.File, save func(*
 		deps[c.Address] = c.Dependencies
 	}
 	failed := walk(ctx, nodes, deps, e.parallelism(), func(ctx context.Context, addr string) error {
-		d := e.applyChange(ctx, scope, byAddr[addr], st)
+		d := e.applyChange(ctx, scope, sec, byAddr[addr], st)
 		addDiags(d)
 		if d.HasErrors() {
 			return fmt.Errorf("%s failed", addr)
@@ -124,7 +128,7 @@ func firstFailed(addrs []string, failed map[string]error) string {
 // applyChange applies one create, update, replace or no-op. The resource is
 // decoded again now that what it refers to is known, and planned again so
 // that the provider sees final values.
-func (e *Engine) applyChange(ctx context.Context, scope *lang.Scope, c *Change, st *state.File) hcl.Diagnostics {
+func (e *Engine) applyChange(ctx context.Context, scope *lang.Scope, sec *secrets, c *Change, st *state.File) hcl.Diagnostics {
 	r := e.Config.Resources[mustAddress(c.Address)]
 	if c.Action == NoOp {
 		scope.Set(r.Addr, c.After)
@@ -155,14 +159,10 @@ func (e *Engine) applyChange(ctx context.Context, scope *lang.Scope, c *Change, 
 	resp := prov.Apply(ctx, providers.ApplyRequest{Address: c.Address, Config: dec.Value, Prior: prior, Planned: pl.Planned, Env: e.Env})
 	diags = append(diags, withAddress(c.Address, r, resp.Diagnostics)...)
 	if resp.New != cty.NilVal && !resp.New.IsNull() && resp.New.IsWhollyKnown() {
-		var sensitive []cty.Path
-		for _, pm := range dec.Sensitive {
-			sensitive = append(sensitive, pm.Path)
-		}
 		rec := &state.Resource{
 			Address:      c.Address,
 			Kind:         c.Kind,
-			Attributes:   redact(resp.New, sensitive),
+			Attributes:   redact(resp.New, unionPaths(c.Sensitive, sec.paths(resp.New))),
 			Dependencies: c.Dependencies,
 			Files:        fileHashes(pl.Files),
 			UpdatedAt:    e.Env.Now,

@@ -83,10 +83,10 @@ func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan,
 
 	// Refresh: read every recorded object, in parallel.
 	live, diags := e.refresh(ctx, st, opts.Refresh, selected)
-	for _, addr := range st.Addresses() {
-		r := st.Resource(addr)
-		if l, ok := live[addr]; ok && !providers.Equal(r.Attributes, l) {
-			p.Drift = append(p.Drift, &Drift{Address: addr, Recorded: r.Attributes, Live: l})
+	p.secrets = &secrets{}
+	for _, v := range e.Vars {
+		if v.ContainsMarked() {
+			p.secrets.add(v)
 		}
 	}
 
@@ -98,7 +98,7 @@ func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan,
 		nodes, deps := e.resourceGraph(selected, false)
 		errs := walk(ctx, nodes, deps, e.parallelism(), func(ctx context.Context, node string) error {
 			r := e.Config.Resources[mustAddress(node)]
-			c, d := e.planResource(ctx, scope, r, st.Resource(node), live[node])
+			c, d := e.planResource(ctx, scope, p.secrets, r, st.Resource(node), live[node])
 			mu.Lock()
 			diags = append(diags, d...)
 			if c != nil {
@@ -147,6 +147,22 @@ func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan,
 		p.Changes = append(p.Changes, c)
 	}
 	sort.Slice(p.Changes, func(i, j int) bool { return p.Changes[i].Address < p.Changes[j].Address })
+
+	// Drift is shown first; values holding secrets are hidden in it too.
+	for _, addr := range st.Addresses() {
+		r := st.Resource(addr)
+		l, ok := live[addr]
+		if !ok {
+			continue
+		}
+		hide := unionPaths(p.secrets.paths(r.Attributes), p.secrets.paths(l))
+		if c := changes[addr]; c != nil {
+			hide = unionPaths(hide, c.Sensitive)
+		}
+		if !providers.Equal(redact(r.Attributes, hide), redact(l, hide)) {
+			p.Drift = append(p.Drift, &Drift{Address: addr, Recorded: r.Attributes, Live: l, Sensitive: hide})
+		}
+	}
 	p.Hooks = e.planHooks(scope, p.Changes)
 	if !opts.Destroy {
 		for name, o := range e.Config.Outputs {
@@ -265,7 +281,7 @@ func (e *Engine) refresh(ctx context.Context, st *state.File, enabled bool, sele
 }
 
 // planResource decodes one resource and asks its provider for the plan.
-func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, r *lang.Resource, prior *state.Resource, live cty.Value) (*Change, hcl.Diagnostics) {
+func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, sec *secrets, r *lang.Resource, prior *state.Resource, live cty.Value) (*Change, hcl.Diagnostics) {
 	addr := r.Addr.String()
 	prov, _ := e.provider(r.Addr.Kind)
 	dec, diags := scope.Decode(r)
@@ -302,16 +318,23 @@ func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, r *lang.Re
 		Dependencies: addressStrings(r.Dependencies),
 		Triggers:     addressStrings(r.OnChange),
 	}
+	hideAll := len(dec.Sensitive) > 0
 	for _, pm := range dec.Sensitive {
-		c.Sensitive = append(c.Sensitive, pm.Path)
+		if v, err := pm.Path.Apply(dec.Value); err == nil {
+			sec.add(v)
+		}
 	}
-	if len(c.Sensitive) > 0 {
-		// File diffs and reasons could show the sensitive value.
-		for i := range c.Files {
+	c.Sensitive = unionPaths(sec.paths(resp.Planned), sec.paths(live))
+	// File diffs and reasons could show a sensitive value.
+	for i, f := range c.Files {
+		if hideAll || sec.inText(f.Before) || sec.inText(f.After) {
 			c.Files[i].Sensitive = true
 		}
-		if len(c.Reasons) > 0 {
-			c.Reasons = []string{"a value changed (details hidden: the configuration holds sensitive values)"}
+	}
+	for _, reason := range c.Reasons {
+		if hideAll || sec.inText([]byte(reason)) {
+			c.Reasons = []string{"a sensitive value changed (details hidden)"}
+			break
 		}
 	}
 	switch {

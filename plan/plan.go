@@ -37,6 +37,10 @@ type Plan struct {
 	Outputs map[string]Output
 	// Warnings are diagnostics that do not stop the plan.
 	Warnings hcl.Diagnostics
+
+	// secrets are the sensitive values met while planning, for Apply to
+	// keep out of the state.
+	secrets *secrets
 }
 
 // Change is the planned action for one resource.
@@ -69,6 +73,9 @@ type Drift struct {
 	// the object is gone).
 	Recorded cty.Value
 	Live     cty.Value
+	// Sensitive lists paths of both values that must be shown as
+	// (sensitive).
+	Sensitive []cty.Path
 }
 
 // HookRun is a hook that apply will run, and the changes that cause it.

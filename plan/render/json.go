@@ -100,7 +100,7 @@ func ToJSON(p *plan.Plan) JSONPlan {
 		Warnings:      []JSONDiagnosis{},
 	}
 	for _, d := range p.Drift {
-		out.Drift = append(out.Drift, JSONDrift{Address: d.Address, Recorded: plain(d.Recorded, nil), Live: plain(d.Live, nil)})
+		out.Drift = append(out.Drift, JSONDrift{Address: d.Address, Recorded: plain(d.Recorded, d.Sensitive), Live: plain(d.Live, d.Sensitive)})
 	}
 	for _, c := range p.Changes {
 		jc := JSONChange{
@@ -108,7 +108,7 @@ func ToJSON(p *plan.Plan) JSONPlan {
 			Kind:           c.Kind,
 			Action:         c.Action.String(),
 			Reasons:        orEmpty(c.Reasons),
-			Before:         plain(c.Before, nil),
+			Before:         plain(c.Before, c.Sensitive),
 			After:          plain(c.After, c.Sensitive),
 			AfterUnknown:   unknownAttributes(c.After),
 			AfterSensitive: []string{},

@@ -52,7 +52,7 @@ func (t textView) plan(p *plan.Plan) {
 				t.printf("  %s %s is gone\n", t.paint(red, "-"), d.Address)
 			} else {
 				t.printf("  %s %s changed\n", t.paint(yellow, "~"), d.Address)
-				t.attrDiff(d.Recorded, d.Live, nil)
+				t.attrDiff(markPaths(d.Recorded, d.Sensitive), markPaths(d.Live, d.Sensitive), nil)
 			}
 		}
 		t.printf("\n")
@@ -109,7 +109,7 @@ func (t textView) change(c *plan.Change) {
 			}
 		}
 	case plan.Update, plan.Replace:
-		t.attrDiff(c.Before, after, c.Sensitive)
+		t.attrDiff(markPaths(c.Before, c.Sensitive), after, c.Sensitive)
 	}
 	for _, f := range c.Files {
 		t.file(f.Path, f.Before, f.After, f.AfterUnknown, f.Sensitive)

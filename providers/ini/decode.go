@@ -121,7 +121,9 @@ func decodeSection(b *hcl.Block, ctx *hcl.EvalContext) (cty.Value, []string, hcl
 		}
 		v, more := a.Expr.Value(ctx)
 		diags = append(diags, more...)
-		v, _ = v.UnmarkDeep()
+		// Marks (sensitive) are kept, so that lang learns which values
+		// are secret; the checks below look at the unmarked value.
+		v, marks := v.UnmarkDeep()
 		switch {
 		case more.HasErrors():
 			v = cty.DynamicVal
@@ -136,7 +138,7 @@ func decodeSection(b *hcl.Block, ctx *hcl.EvalContext) (cty.Value, []string, hcl
 			})
 			v = cty.DynamicVal
 		}
-		keys[a.Name] = v
+		keys[a.Name] = v.WithMarks(marks)
 		order = append(order, a.Name)
 	}
 	return cty.ObjectVal(keys), order, diags
