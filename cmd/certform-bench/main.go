@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -85,12 +84,7 @@ func measure(bin, dir string, args []string) (time.Duration, int64, error) {
 		}
 		return 0, 0, fmt.Errorf("%v:\n%s", err, tail)
 	}
-	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	var rss int64
-	if ru != nil {
-		rss = ru.Maxrss
-	}
-	return wall, rss, nil
+	return wall, peakRSS(cmd.ProcessState), nil
 }
 
 // generate writes a configuration of n resources: one CA, then units of a
