@@ -45,7 +45,7 @@ func runFlags(fs *pflag.FlagSet, o *options) {
 	fs.StringArrayVar(&o.varFiles, "var-file", nil, "read variables from an HCL file of NAME = VALUE lines (repeatable)")
 	fs.IntVar(&o.parallelism, "parallelism", 10, "how many resources to read or change at once")
 	fs.StringArrayVar(&o.targets, "target", nil, "limit to this resource and what it depends on, e.g. certificate.ies (repeatable)")
-	fs.BoolVar(&o.refresh, "refresh", true, "read the live files and objects before planning (--refresh=false uses the state as is)")
+	fs.BoolVar(&o.refresh, "refresh", true, "read recorded objects to find changes made outside certform (--refresh=false skips that; files a block edits are still read for its diff)")
 }
 
 func planFlags(fs *pflag.FlagSet, o *options) {
