@@ -1,0 +1,187 @@
+package providers_test
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/certform/certform/providers"
+)
+
+// TestDirFSReadsEachFileOnce: a second read of a file is served from the
+// cache, even when the file changed on disk behind the run's back.
+func TestDirFSReadsEachFileOnce(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "isps.cfg")
+	if err := os.WriteFile(p, []byte("first"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fsys := providers.NewDirFS(dir)
+	if got, _ := fsys.ReadFile("isps.cfg"); string(got) != "first" {
+		t.Fatalf("got %q", got)
+	}
+	if err := os.WriteFile(p, []byte("second"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := fsys.ReadFile("isps.cfg"); string(got) != "first" {
+		t.Errorf("second read went to disk: %q", got)
+	}
+	// Writes go through the cache.
+	if err := fsys.WriteFile("isps.cfg", []byte("third"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := fsys.ReadFile("isps.cfg"); string(got) != "third" {
+		t.Errorf("after write: %q", got)
+	}
+	if got, _ := os.ReadFile(p); string(got) != "third" {
+		t.Errorf("on disk: %q", got)
+	}
+	// A missing file is reported as fs.ErrNotExist, also from the cache.
+	for i := 0; i < 2; i++ {
+		if _, err := fsys.ReadFile("missing"); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("read %d of a missing file: %v", i, err)
+		}
+	}
+	if err := fsys.Remove("isps.cfg"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fsys.ReadFile("isps.cfg"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("after remove: %v", err)
+	}
+}
+
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a", "b", "key.pem")
+	if err := providers.WriteFileAtomic(p, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(p)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v, err %v", fi.Mode(), err)
+	}
+	// A failed write leaves the old content and no temporary file.
+	if err := os.Mkdir(filepath.Join(dir, "dir"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := providers.WriteFileAtomic(filepath.Join(dir, "dir"), []byte("y"), 0o644); err == nil {
+		t.Fatal("writing over a directory succeeded")
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.Name() != "a" && e.Name() != "dir" {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+}
+
+func TestDirFSLockSerializes(t *testing.T) {
+	fsys := providers.NewDirFS(t.TempDir())
+	var mu sync.Mutex
+	inside, maxInside := 0, 0
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			unlock := fsys.Lock("shared.ini")
+			mu.Lock()
+			inside++
+			maxInside = max(maxInside, inside)
+			mu.Unlock()
+			time.Sleep(time.Millisecond)
+			mu.Lock()
+			inside--
+			mu.Unlock()
+			unlock()
+		}()
+	}
+	wg.Wait()
+	if maxInside != 1 {
+		t.Errorf("%d holders at once", maxInside)
+	}
+}
+
+func TestDirSecrets(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), ".certform", "keys")
+	s := providers.DirSecrets{Dir: dir}
+	if _, err := s.Get("sha256:abc"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing key: %v", err)
+	}
+	if err := s.Put("sha256:abc", []byte("KEY")); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{dir, filepath.Dir(dir)} {
+		if fi, err := os.Stat(d); err != nil || fi.Mode().Perm() != 0o700 {
+			t.Errorf("%s: mode %v, err %v", d, fi.Mode(), err)
+		}
+	}
+	if got, err := s.Get("sha256:abc"); err != nil || string(got) != "KEY" {
+		t.Errorf("Get: %q, %v", got, err)
+	}
+	if err := s.Put("../escape", []byte("x")); err == nil {
+		t.Error("an id with a path was accepted")
+	}
+	if err := s.Delete("sha256:abc"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete("sha256:abc"); err != nil {
+		t.Errorf("deleting twice: %v", err)
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"397d", 397 * 24 * time.Hour, true},
+		{"30d", 30 * 24 * time.Hour, true},
+		{"720h", 720 * time.Hour, true},
+		{"90m", 90 * time.Minute, true},
+		{"-1d", 0, false},
+		{"1.5d", 0, false},
+		{"soon", 0, false},
+		{"-5h", 0, false},
+	}
+	for _, tc := range tests {
+		got, err := providers.ParseDuration(tc.in)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("ParseDuration(%q) = %v, %v", tc.in, got, err)
+		}
+	}
+	if got := providers.FormatDuration(720 * time.Hour); got != "30d" {
+		t.Errorf("FormatDuration = %q", got)
+	}
+}
+
+func TestEqual(t *testing.T) {
+	list := cty.ListVal([]cty.Value{cty.StringVal("a")})
+	tuple := cty.TupleVal([]cty.Value{cty.StringVal("a")})
+	mapv := cty.MapVal(map[string]cty.Value{"k": cty.StringVal("v")})
+	obj := cty.ObjectVal(map[string]cty.Value{"k": cty.StringVal("v")})
+	tests := []struct {
+		name string
+		a, b cty.Value
+		want bool
+	}{
+		{"list and tuple", list, tuple, true},
+		{"map and object", mapv, obj, true},
+		{"different", list, cty.ListVal([]cty.Value{cty.StringVal("b")}), false},
+		{"unknown", cty.UnknownVal(cty.String), cty.UnknownVal(cty.String), false},
+		{"null and null", providers.Null, cty.NullVal(cty.String), true},
+		{"null and value", providers.Null, obj, false},
+	}
+	for _, tc := range tests {
+		if got := providers.Equal(tc.a, tc.b); got != tc.want {
+			t.Errorf("%s: Equal = %v", tc.name, got)
+		}
+	}
+}
