@@ -33,6 +33,7 @@ func commands() []*command {
 		{name: "show", args: "[PLANFILE]", synopsis: "Show the state, or a saved plan", flags: showFlags, run: (*cli).show},
 		{name: "state", args: "list | show ADDR | rm ADDR... | mv FROM TO", synopsis: "Inspect and edit the state file", flags: stateFlags, run: (*cli).state},
 		{name: "force-unlock", args: "LOCK_ID", synopsis: "Remove a state lock left by a crashed run", flags: stateFlags, run: (*cli).forceUnlock},
+		{name: "fmt", synopsis: "Rewrite the *.hcl files in the canonical layout", flags: fmtFlags, run: (*cli).fmtCommand},
 		{name: "version", synopsis: "Print the certform version", flags: func(*pflag.FlagSet, *options) {}, run: (*cli).version},
 	}
 }

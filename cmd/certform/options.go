@@ -25,6 +25,13 @@ type options struct {
 	destroy          bool
 	autoApprove      bool
 	json             bool
+	check            bool
+	diff             bool
+}
+
+func fmtFlags(fs *pflag.FlagSet, o *options) {
+	fs.BoolVar(&o.check, "check", false, "only list the files that are not formatted (exit code 3 if any)")
+	fs.BoolVar(&o.diff, "diff", false, "show the changes as unified diffs")
 }
 
 func configFlags(fs *pflag.FlagSet, o *options) {
