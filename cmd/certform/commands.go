@@ -89,11 +89,7 @@ func (c *cli) plan(args []string) int {
 	if !ok {
 		return 1
 	}
-	if c.opts.json {
-		_ = render.JSON(c.s.out, p)
-	} else {
-		render.Text(c.s.out, p, c.opts.color)
-	}
+	c.render(p)
 	if c.opts.out != "" {
 		saved, err := plan.NewSaved(p, s.engine.Vars, c.opts.refresh)
 		if err == nil {
@@ -258,5 +254,17 @@ func (p *progress) HookOutput(addr string, output []byte, err error) {
 		if l != "" {
 			fmt.Fprintf(p.out, "  %s: %s\n", addr, l)
 		}
+	}
+}
+
+// render writes a plan in the format the flags ask for.
+func (c *cli) render(p *plan.Plan) {
+	switch {
+	case c.opts.json:
+		_ = render.JSON(c.s.out, p)
+	case c.opts.markdown:
+		render.Markdown(c.s.out, p)
+	default:
+		render.Text(c.s.out, p, c.opts.color)
 	}
 }

@@ -27,6 +27,7 @@ type options struct {
 	json             bool
 	check            bool
 	diff             bool
+	markdown         bool
 }
 
 func fmtFlags(fs *pflag.FlagSet, o *options) {
@@ -60,6 +61,8 @@ func planFlags(fs *pflag.FlagSet, o *options) {
 	fs.StringVar(&o.out, "out", "", "save the plan to this file, for certform apply FILE")
 	fs.BoolVar(&o.detailedExitcode, "detailed-exitcode", false, "exit 0 when nothing changes, 1 on errors, 2 when there are changes")
 	fs.BoolVar(&o.destroy, "destroy", false, "plan to destroy everything certform manages")
+	fs.BoolVar(&o.json, "json", false, "write the plan as JSON (see docs/json-format.md)")
+	fs.BoolVar(&o.markdown, "markdown", false, "write the plan as markdown, for a pull request or change ticket")
 }
 
 func applyFlags(fs *pflag.FlagSet, o *options) {
@@ -70,4 +73,5 @@ func applyFlags(fs *pflag.FlagSet, o *options) {
 func showFlags(fs *pflag.FlagSet, o *options) {
 	runFlags(fs, o)
 	fs.BoolVar(&o.json, "json", false, "write JSON (see docs/json-format.md)")
+	fs.BoolVar(&o.markdown, "markdown", false, "write a saved plan as markdown, for a pull request or change ticket")
 }

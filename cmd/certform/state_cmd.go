@@ -95,11 +95,7 @@ func (c *cli) showSaved(path string) int {
 	if err := saved.Check(path, p); err != nil {
 		return c.errorf("%v", err)
 	}
-	if c.opts.json {
-		_ = render.JSON(c.s.out, p)
-		return 0
-	}
-	render.Text(c.s.out, p, c.opts.color)
+	c.render(p)
 	return 0
 }
 
