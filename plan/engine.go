@@ -136,7 +136,8 @@ func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan,
 			reason = "destroy"
 		}
 		c := &Change{Address: addr, Kind: r.Kind, Action: Delete, Reasons: []string{reason},
-			Before: before, After: providers.Null, Dependencies: r.Dependencies}
+			Before: before, After: providers.Null, Dependencies: r.Dependencies,
+			Sensitive: p.secrets.paths(before)}
 		if cr, ok := e.Config.Resources[a]; ok {
 			c.Triggers = addressStrings(cr.OnChange)
 		}

@@ -52,6 +52,13 @@ func walk(ctx context.Context, nodes []string, deps map[string][]string, paralle
 				mu.Unlock()
 				return
 			}
+			if err := ctx.Err(); err != nil {
+				<-sem
+				mu.Lock()
+				errs[n] = err
+				mu.Unlock()
+				return
+			}
 			err := visit(ctx, n)
 			<-sem
 			if err != nil {

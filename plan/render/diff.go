@@ -14,7 +14,8 @@ func UnifiedDiff(name string, before, after []byte) string {
 		return ""
 	}
 	dmp := diffmatchpatch.New()
-	a, b, lines := dmp.DiffLinesToChars(normalize(before), normalize(after))
+	nb, na := normalize(before), normalize(after)
+	a, b, lines := dmp.DiffLinesToChars(nb, na)
 	diffs := dmp.DiffCharsToLines(dmp.DiffMain(a, b, false), lines)
 
 	// Flatten into one line list with an op per line.
@@ -29,6 +30,16 @@ func UnifiedDiff(name string, before, after []byte) string {
 			all = append(all, line{d.Type, l})
 		}
 	}
+	// A last line without a newline is marked as diff(1) marks it.
+	oldTotal, newTotal := strings.Count(nb, "\n"), strings.Count(na, "\n")
+	oldNoEOL, newNoEOL := nb != "" && !strings.HasSuffix(nb, "\n"), na != "" && !strings.HasSuffix(na, "\n")
+	if oldNoEOL {
+		oldTotal++
+	}
+	if newNoEOL {
+		newTotal++
+	}
+	const noEOL = "\\ No newline at end of file\n"
 	const context = 3
 	var out strings.Builder
 	from, to := "a/"+name, "b/"+name
@@ -75,12 +86,21 @@ func UnifiedDiff(name string, before, after []byte) string {
 				body.WriteString(" " + l.text + "\n")
 				cOld++
 				cNew++
+				if oldNoEOL && hOld+cOld-1 == oldTotal {
+					body.WriteString(noEOL)
+				}
 			case diffmatchpatch.DiffDelete:
 				body.WriteString("-" + l.text + "\n")
 				cOld++
+				if oldNoEOL && hOld+cOld-1 == oldTotal {
+					body.WriteString(noEOL)
+				}
 			case diffmatchpatch.DiffInsert:
 				body.WriteString("+" + l.text + "\n")
 				cNew++
+				if newNoEOL && hNew+cNew-1 == newTotal {
+					body.WriteString(noEOL)
+				}
 			}
 		}
 		if cOld == 0 {
