@@ -401,8 +401,13 @@ func (e *Engine) ConfigHash() string {
 	}
 	sort.Strings(vars)
 	for _, n := range vars {
-		v, _ := e.Vars[n].UnmarkDeep()
-		js, _ := ctyjson.SimpleJSONValue{Value: v}.MarshalJSON()
+		// A sensitive value is left out: a hash of a short password in a
+		// plan file could be guessed offline. It is given again at apply.
+		if e.Vars[n].ContainsMarked() {
+			fmt.Fprintf(h, "var.%s=(sensitive)\x00", n)
+			continue
+		}
+		js, _ := ctyjson.SimpleJSONValue{Value: e.Vars[n]}.MarshalJSON()
 		fmt.Fprintf(h, "var.%s=%s\x00", n, js)
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))

@@ -155,7 +155,12 @@ func Fingerprint(p *Plan) string {
 		files := append([]providers.FileChange{}, c.Files...)
 		sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 		for _, f := range files {
-			fmt.Fprintf(h, "%s\x00%x\x00%v\x00", f.Path, sha256.Sum256(f.Before), f.AfterUnknown)
+			fmt.Fprintf(h, "%s\x00%v\x00%v\x00", f.Path, f.AfterUnknown, f.Sensitive)
+			if f.Sensitive {
+				// Secret content is not hashed into a file others may read.
+				continue
+			}
+			fmt.Fprintf(h, "%x\x00", sha256.Sum256(f.Before))
 			if !f.AfterUnknown {
 				fmt.Fprintf(h, "%x\x00", sha256.Sum256(f.After))
 			}
