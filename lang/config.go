@@ -1,9 +1,13 @@
 package lang
 
 import (
+	"sync"
+	"sync/atomic"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/certform/certform/providers"
 )
@@ -21,8 +25,25 @@ type Config struct {
 	Locals    map[string]*Local
 	Outputs   map[string]*Output
 	Resources map[Address]*Resource
+	// Checks holds the `checks` blocks, which accept check warnings
+	// knowingly; package plan/checks decodes them.
+	Checks []*hcl.Block
 
 	kinds Kinds
+	// specs holds the Schema of every kind, asked for once: providers
+	// build their spec anew on every call, and every block of every plan
+	// is decoded with one.
+	specs map[string]hcldec.Spec
+
+	funcsOnce sync.Once
+	funcs     map[string]function.Function
+}
+
+// functions returns Functions(c.Dir), built once: every Scope uses them,
+// and they hold no state.
+func (c *Config) functions() map[string]function.Function {
+	c.funcsOnce.Do(func() { c.funcs = Functions(c.Dir) })
+	return c.funcs
 }
 
 // Kinds maps a resource kind ("certificate", "store.pem_files") to the
@@ -85,9 +106,21 @@ type Resource struct {
 	// expressions refer to (directly or through locals) and depends_on.
 	// Sorted, without duplicates.
 	Dependencies []Address
+	// IgnoreChecks is the ignore_checks argument, nil when absent: check
+	// warnings accepted for this resource, decoded by plan/checks.
+	IgnoreChecks *hcl.Attribute
 
 	traversals []hcl.Traversal
 	locals     []string
+	memo       atomic.Pointer[decodeMemo] // see Scope.Decode
+}
+
+// spec returns the schema of a kind's blocks.
+func (c *Config) spec(kind string) hcldec.Spec {
+	if s, ok := c.specs[kind]; ok {
+		return s
+	}
+	return c.kinds[kind].Schema()
 }
 
 // Kind returns the provider (or runner) that manages r.

@@ -2,11 +2,11 @@ package lang
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/certform/certform/providers"
 )
@@ -20,9 +20,14 @@ var SelfSigned = cty.ObjectVal(map[string]cty.Value{"kind": cty.StringVal("self_
 // fresh Scope during apply with the values apply returned. A Scope is safe
 // for concurrent use.
 type Scope struct {
-	cfg   *Config
-	vars  cty.Value
-	funcs map[string]function.Function
+	cfg  *Config
+	vars cty.Value
+	// base holds what every block may use: the variables, self_signed and
+	// the functions. evalContext adds the rest in a child context.
+	base *hcl.EvalContext
+	// marked is set when a value given to the Scope holds marks, so that
+	// a decoded block may hold some too.
+	marked atomic.Bool
 
 	mu     sync.RWMutex
 	values map[Address]cty.Value
@@ -32,17 +37,27 @@ type Scope struct {
 // NewScope returns a Scope with the given variable values (see
 // VariableValues) and no resource values yet.
 func (c *Config) NewScope(vars map[string]cty.Value) *Scope {
-	return &Scope{
+	s := &Scope{
 		cfg:    c,
 		vars:   cty.ObjectVal(vars),
-		funcs:  Functions(c.Dir),
 		values: map[Address]cty.Value{},
 		locals: map[string]cty.Value{},
 	}
+	s.base = &hcl.EvalContext{
+		Variables: map[string]cty.Value{"var": s.vars, "self_signed": SelfSigned, "local": cty.EmptyObjectVal},
+		Functions: c.functions(),
+	}
+	s.marked.Store(containsMarks(s.vars))
+	return s
 }
 
-// Set records the value other blocks see when they refer to addr.
+// Set records the value other blocks see when they refer to addr. The
+// values providers return hold no marks (Decode gives them none); a value
+// marked at its top is noticed, deeper marks are not looked for.
 func (s *Scope) Set(addr Address, v cty.Value) {
+	if v.IsMarked() {
+		s.marked.Store(true)
+	}
 	s.mu.Lock()
 	s.values[addr] = v
 	s.mu.Unlock()
@@ -68,20 +83,84 @@ type Decoded struct {
 
 // Decode evaluates a resource body. The resources it refers to must have
 // been Set (or they evaluate as unknown).
+//
+// A body evaluates to the same value whenever what its references name
+// has the same values, so Decode remembers, for each resource, the values
+// of its last decoding and what they gave, until the next decoding: when a
+// plan changes nothing, most blocks see the same values in the refresh and
+// in the plan, and are decoded once.
 func (s *Scope) Decode(r *Resource) (Decoded, hcl.Diagnostics) {
 	ctx, diags := s.evalContext(r.traversals)
 	if diags.HasErrors() {
 		return Decoded{Value: cty.DynamicVal}, diags
 	}
+	inputs, memoize := traversalValues(ctx, r.traversals)
+	memoize = memoize && len(diags) == 0
+	// The memo serves one decoding at most, so that a plan does not hold
+	// on to every decoded block.
+	if m := r.memo.Swap(nil); memoize && m != nil && sameValues(m.inputs, inputs) {
+		return m.decoded, nil
+	}
+	dec, diags := s.decode(r, ctx, diags)
+	if memoize && len(diags) == 0 {
+		r.memo.Store(&decodeMemo{inputs: inputs, decoded: dec})
+	}
+	return dec, diags
+}
+
+// decodeMemo is the last decoding of a resource: the values of its
+// traversals and the block they gave.
+type decodeMemo struct {
+	inputs  []cty.Value
+	decoded Decoded
+}
+
+// traversalValues returns the value of each traversal in ctx, and false
+// when one cannot be evaluated.
+func traversalValues(ctx *hcl.EvalContext, ts []hcl.Traversal) ([]cty.Value, bool) {
+	out := make([]cty.Value, len(ts))
+	for i, t := range ts {
+		v, diags := t.TraverseAbs(ctx)
+		if diags.HasErrors() {
+			return nil, false
+		}
+		out[i] = v
+	}
+	return out, true
+}
+
+// sameValues reports whether two lists hold identical values, marks,
+// types and unknowns included.
+func sameValues(a, b []cty.Value) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !a[i].RawEquals(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// decode evaluates a resource body in ctx.
+func (s *Scope) decode(r *Resource, ctx *hcl.EvalContext, diags hcl.Diagnostics) (Decoded, hcl.Diagnostics) {
 	k := s.cfg.kinds[r.Addr.Kind]
 	var v cty.Value
 	var more hcl.Diagnostics
 	if d, ok := k.(providers.BodyDecoder); ok {
 		v, more = d.DecodeBody(r.Body, ctx)
 	} else {
-		v, more = hcldec.Decode(r.Body, k.Schema(), ctx)
+		v, more = hcldec.Decode(r.Body, s.cfg.spec(r.Addr.Kind), ctx)
 	}
 	diags = append(diags, more...)
+	// Marks come from sensitive variables, through locals and the blocks
+	// that use them; without them nothing is marked. Otherwise, most
+	// blocks still hold no sensitive value, and unmarking rebuilds the
+	// whole value, which a read-only look avoids.
+	if !s.marked.Load() || !containsMarks(v) {
+		return Decoded{Value: v}, diags
+	}
 	v, paths := v.UnmarkDeepWithPaths()
 	return Decoded{Value: v, Sensitive: paths}, diags
 }
@@ -102,18 +181,22 @@ func (s *Scope) Output(o *Output) (cty.Value, hcl.Diagnostics) {
 
 // evalContext builds an evaluation context holding just the values the
 // traversals name, so that evaluating one block costs the same whatever the
-// size of the configuration.
+// size of the configuration. It runs for every block of every plan, so it
+// builds no more than the traversals need.
 func (s *Scope) evalContext(ts []hcl.Traversal) (*hcl.EvalContext, hcl.Diagnostics) {
-	vars := map[string]cty.Value{"var": s.vars, "self_signed": SelfSigned}
-	nested := map[string]map[string]map[string]cty.Value{} // root -> type -> name
-	flat := map[string]map[string]cty.Value{}              // root -> name
-	locals := map[string]cty.Value{}
+	var vars map[string]cty.Value
+	var nested map[string]map[string]map[string]cty.Value // root -> type -> name
+	var flat map[string]map[string]cty.Value              // root -> name
+	var locals map[string]cty.Value
 	var diags hcl.Diagnostics
 	for _, t := range ts {
 		if a, ok := traversalAddress(t); ok {
 			root := t.RootName()
 			if typedBlocks[root] {
 				typ := a.Kind[len(root)+1:]
+				if nested == nil {
+					nested = map[string]map[string]map[string]cty.Value{}
+				}
 				if nested[root] == nil {
 					nested[root] = map[string]map[string]cty.Value{}
 				}
@@ -122,6 +205,9 @@ func (s *Scope) evalContext(ts []hcl.Traversal) (*hcl.EvalContext, hcl.Diagnosti
 				}
 				nested[root][typ][a.Name] = s.Get(a)
 			} else {
+				if flat == nil {
+					flat = map[string]map[string]cty.Value{}
+				}
 				if flat[root] == nil {
 					flat[root] = map[string]cty.Value{}
 				}
@@ -136,21 +222,60 @@ func (s *Scope) evalContext(ts []hcl.Traversal) (*hcl.EvalContext, hcl.Diagnosti
 			}
 			v, more := s.local(name)
 			diags = append(diags, more...)
+			if locals == nil {
+				locals = map[string]cty.Value{}
+			}
 			locals[name] = v
 		}
 	}
+	if flat == nil && nested == nil && locals == nil {
+		return s.base, diags
+	}
+	vars = make(map[string]cty.Value, len(flat)+len(nested)+1)
 	for root, m := range flat {
 		vars[root] = cty.ObjectVal(m)
 	}
 	for root, types := range nested {
-		obj := map[string]cty.Value{}
+		obj := make(map[string]cty.Value, len(types))
 		for typ, m := range types {
 			obj[typ] = cty.ObjectVal(m)
 		}
 		vars[root] = cty.ObjectVal(obj)
 	}
-	vars["local"] = cty.ObjectVal(locals)
-	return &hcl.EvalContext{Variables: vars, Functions: s.funcs}, diags
+	if locals != nil {
+		vars["local"] = cty.ObjectVal(locals)
+	}
+	ctx := s.base.NewChild()
+	ctx.Variables = vars
+	return ctx, diags
+}
+
+// containsMarks reports whether v, or any value inside it, is marked. It
+// is v.ContainsMarked without the path that cty.Walk builds for every
+// value, which made it cost as much as decoding the block.
+func containsMarks(v cty.Value) bool {
+	if v.IsMarked() {
+		return true
+	}
+	if !v.IsKnown() || v.IsNull() {
+		return false
+	}
+	ty := v.Type()
+	switch {
+	case ty.IsObjectType():
+		for name := range ty.AttributeTypes() {
+			if containsMarks(v.GetAttr(name)) {
+				return true
+			}
+		}
+	case ty.IsCollectionType() || ty.IsTupleType():
+		for it := v.ElementIterator(); it.Next(); {
+			if _, e := it.Element(); containsMarks(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // local evaluates a local value once per Scope. Cycles were refused by Load.

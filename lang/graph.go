@@ -2,6 +2,7 @@ package lang
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -18,7 +19,7 @@ func (c *Config) bodyVariables(kind string, body hcl.Body) []hcl.Traversal {
 	if d, ok := k.(providers.BodyDecoder); ok {
 		return d.Variables(body)
 	}
-	return hcldec.Variables(body, k.Schema())
+	return hcldec.Variables(body, c.spec(kind))
 }
 
 // references splits traversals into the resources and locals they name.
@@ -339,13 +340,23 @@ func stronglyConnected(edges map[string][]string) [][]string {
 	return out
 }
 
-// SortedResources returns the resources ordered by address.
+// sortedResources returns the resources ordered by address. Each address
+// is written once, not at every comparison: configurations have thousands
+// of resources, and every plan sorts them.
 func (c *Config) sortedResources() []*Resource {
-	out := make([]*Resource, 0, len(c.Resources))
-	for _, r := range c.Resources {
-		out = append(out, r)
+	type keyed struct {
+		key string
+		r   *Resource
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Addr.String() < out[j].Addr.String() })
+	list := make([]keyed, 0, len(c.Resources))
+	for _, r := range c.Resources {
+		list = append(list, keyed{r.Addr.String(), r})
+	}
+	slices.SortFunc(list, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	out := make([]*Resource, len(list))
+	for i, k := range list {
+		out[i] = k.r
+	}
 	return out
 }
 

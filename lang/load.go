@@ -4,15 +4,19 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+
+	"github.com/certform/certform/providers"
 )
 
 // Load reads every *.hcl file in dir as one configuration. Files are parsed
@@ -27,6 +31,12 @@ func Load(dir string, kinds Kinds) (*Config, hcl.Diagnostics) {
 		Outputs:   map[string]*Output{},
 		Resources: map[Address]*Resource{},
 		kinds:     kinds,
+		specs:     make(map[string]hcldec.Spec, len(kinds)),
+	}
+	for kind, k := range kinds {
+		if _, ok := k.(providers.BodyDecoder); !ok {
+			cfg.specs[kind] = k.Schema()
+		}
 	}
 	names, err := filepath.Glob(filepath.Join(dir, "*.hcl"))
 	if err != nil || len(names) == 0 {
@@ -47,11 +57,17 @@ func Load(dir string, kinds Kinds) (*Config, hcl.Diagnostics) {
 
 	files := make([]*hcl.File, len(names))
 	fileDiags := make([]hcl.Diagnostics, len(names))
+	blocks := make([][]topBlock, len(names))
 	var wg sync.WaitGroup
+	// At most one file per CPU is parsed at once: more would not finish
+	// sooner, and each parse holds every token of its file until it ends.
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i, name := range names {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
 			src, err := os.ReadFile(name)
 			if err != nil {
 				fileDiags[i] = hcl.Diagnostics{{
@@ -62,6 +78,7 @@ func Load(dir string, kinds Kinds) (*Config, hcl.Diagnostics) {
 				return
 			}
 			files[i], fileDiags[i] = hclsyntax.ParseConfig(src, relName(dir, name), hcl.InitialPos)
+			blocks[i] = cfg.splitFile(files[i])
 		}()
 	}
 	wg.Wait()
@@ -73,7 +90,7 @@ func Load(dir string, kinds Kinds) (*Config, hcl.Diagnostics) {
 			continue
 		}
 		cfg.Files[relName(dir, names[i])] = f
-		diags = append(diags, cfg.decodeFile(f)...)
+		diags = append(diags, cfg.decodeFile(blocks[i])...)
 	}
 	if diags.HasErrors() {
 		return cfg, diags
@@ -104,20 +121,56 @@ var topSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 	{Type: "ini_file", LabelNames: []string{"name"}},
 	{Type: "component", LabelNames: []string{"name"}},
 	{Type: "hook", LabelNames: []string{"name"}},
+	{Type: "checks"},
 }}
 
-func (c *Config) decodeFile(f *hcl.File) hcl.Diagnostics {
+// topBlock is a top-level block of a file, or the diagnostics of reading
+// the file's top level (block nil). A resource block comes decoded as far
+// as it can be on its own, so that this work, most of decoding a large
+// configuration, is done while files are parsed, in parallel.
+type topBlock struct {
+	block *hcl.Block
+	res   *resourceDecl
+	diags hcl.Diagnostics
+}
+
+// splitFile lists the top-level blocks of a file in order. It is safe for
+// concurrent use: it only reads c.
+func (c *Config) splitFile(f *hcl.File) []topBlock {
+	if f == nil {
+		return nil
+	}
 	content, diags := f.Body.Content(topSchema)
+	out := []topBlock{{diags: diags}}
 	for _, b := range content.Blocks {
+		t := topBlock{block: b}
 		switch b.Type {
-		case "variable":
-			diags = append(diags, c.decodeVariable(b)...)
-		case "locals":
-			diags = append(diags, c.decodeLocals(b)...)
-		case "output":
-			diags = append(diags, c.decodeOutput(b)...)
+		case "variable", "locals", "output", "checks":
 		default:
-			diags = append(diags, c.decodeResource(b)...)
+			t.res = c.declareResource(b)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+func (c *Config) decodeFile(blocks []topBlock) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, t := range blocks {
+		switch {
+		case t.block == nil:
+			diags = append(diags, t.diags...)
+		case t.block.Type == "variable":
+			diags = append(diags, c.decodeVariable(t.block)...)
+		case t.block.Type == "locals":
+			diags = append(diags, c.decodeLocals(t.block)...)
+		case t.block.Type == "output":
+			diags = append(diags, c.decodeOutput(t.block)...)
+		case t.block.Type == "checks":
+			// Decoded by plan/checks, which knows the check ids.
+			c.Checks = append(c.Checks, t.block)
+		default:
+			diags = append(diags, c.addResource(t.res)...)
 		}
 	}
 	return diags
@@ -263,43 +316,56 @@ func (c *Config) decodeOutput(b *hcl.Block) hcl.Diagnostics {
 }
 
 // metaSchema holds the arguments lang handles for every resource kind.
-var metaSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "on_change"}, {Name: "depends_on"}}}
+var metaSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "on_change"}, {Name: "depends_on"}, {Name: "ignore_checks"}}}
 
-func (c *Config) decodeResource(b *hcl.Block) hcl.Diagnostics {
+// resourceDecl is a resource block decoded on its own, before it joins the
+// configuration (addResource).
+type resourceDecl struct {
+	res   *Resource       // nil when the kind is unknown
+	diags hcl.Diagnostics // about its header: unknown kind, invalid name
+	body  hcl.Diagnostics // about its body, reported unless it is a duplicate
+}
+
+// declareResource decodes a resource block as far as it can without the
+// rest of the configuration. It only reads c.
+func (c *Config) declareResource(b *hcl.Block) *resourceDecl {
 	var addr Address
-	var diags hcl.Diagnostics
+	d := &resourceDecl{}
 	if typedBlocks[b.Type] {
 		addr = Address{Kind: b.Type + "." + b.Labels[0], Name: b.Labels[1]}
 		if _, ok := c.kinds[addr.Kind]; !ok {
-			return hcl.Diagnostics{{
+			d.diags = hcl.Diagnostics{{
 				Severity: hcl.DiagError,
 				Summary:  fmt.Sprintf("Unknown %s type %q", b.Type, b.Labels[0]),
 				Detail:   fmt.Sprintf("This version of certform knows these %s types: %s.%s", b.Type, strings.Join(c.typesOf(b.Type), ", "), suggest(b.Labels[0], c.typesOf(b.Type))),
 				Subject:  b.LabelRanges[0].Ptr(),
 			}}
+			return d
 		}
-		diags = append(diags, validName(addr.Name, b.LabelRanges[1])...)
+		d.diags = validName(addr.Name, b.LabelRanges[1])
 	} else {
 		addr = Address{Kind: b.Type, Name: b.Labels[0]}
-		diags = append(diags, validName(addr.Name, b.LabelRanges[0])...)
+		d.diags = validName(addr.Name, b.LabelRanges[0])
 		if _, ok := c.kinds[addr.Kind]; !ok {
-			return append(diags, &hcl.Diagnostic{
+			d.diags = append(d.diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  fmt.Sprintf("Block type %q is not available", b.Type),
 				Detail:   "This version of certform has no provider for it.",
 				Subject:  b.DefRange.Ptr(),
 			})
+			return d
 		}
 	}
-	if prev, ok := c.Resources[addr]; ok {
-		return append(diags, duplicate(addr.Kind, addr.Name, prev.DeclRange, b.DefRange)...)
-	}
 	meta, body, more := b.Body.PartialContent(metaSchema)
-	diags = append(diags, more...)
+	d.body = append(d.body, more...)
 	r := &Resource{Addr: addr, Body: body, DeclRange: b.DefRange}
 	for name, a := range meta.Attributes {
+		if name == "ignore_checks" {
+			r.IgnoreChecks = a // decoded by plan/checks
+			continue
+		}
 		list, more := addressList(a)
-		diags = append(diags, more...)
+		d.body = append(d.body, more...)
 		if name == "on_change" {
 			r.OnChange = list
 		} else {
@@ -307,8 +373,23 @@ func (c *Config) decodeResource(b *hcl.Block) hcl.Diagnostics {
 		}
 	}
 	r.traversals = c.bodyVariables(addr.Kind, body)
-	c.Resources[addr] = r
-	return diags
+	d.res = r
+	return d
+}
+
+// addResource adds a declared resource to the configuration, unless one
+// with its address is there already.
+func (c *Config) addResource(d *resourceDecl) hcl.Diagnostics {
+	diags := d.diags
+	if d.res == nil {
+		return diags
+	}
+	r := d.res
+	if prev, ok := c.Resources[r.Addr]; ok {
+		return append(diags, duplicate(r.Addr.Kind, r.Addr.Name, prev.DeclRange, r.DeclRange)...)
+	}
+	c.Resources[r.Addr] = r
+	return append(diags, d.body...)
 }
 
 // typesOf lists the type labels known for a typed block ("ca" for issuer).

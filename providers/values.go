@@ -1,9 +1,6 @@
 package providers
 
 import (
-	"bytes"
-
-	ctyjson "github.com/zclconf/go-cty/cty/json"
 	"math/big"
 
 	"github.com/zclconf/go-cty/cty"
@@ -120,13 +117,95 @@ func Equal(a, b cty.Value) bool {
 	if a == cty.NilVal || b == cty.NilVal {
 		return a == b
 	}
-	if !a.IsWhollyKnown() || !b.IsWhollyKnown() {
+	return sameJSON(a, b)
+}
+
+// sameJSON reports whether two values are written as the same JSON by
+// ctyjson (SimpleJSONValue), without writing them: the plan engine and the
+// providers compare every resource several times per plan. Values that
+// JSON cannot hold (unknown, marked, infinite, capsules) equal nothing.
+// When the values are equal every part of both has been looked at, so an
+// unknown anywhere makes them unequal, as in Equal.
+func sameJSON(a, b cty.Value) bool {
+	if a.IsMarked() || b.IsMarked() || !a.IsKnown() || !b.IsKnown() {
 		return false
 	}
 	if a.IsNull() || b.IsNull() {
-		return a.IsNull() == b.IsNull()
+		return a.IsNull() && b.IsNull()
 	}
-	ja, errA := ctyjson.SimpleJSONValue{Value: a}.MarshalJSON()
-	jb, errB := ctyjson.SimpleJSONValue{Value: b}.MarshalJSON()
-	return errA == nil && errB == nil && bytes.Equal(ja, jb)
+	ta, tb := a.Type(), b.Type()
+	switch {
+	case ta == cty.String:
+		return tb == cty.String && a.AsString() == b.AsString()
+	case ta == cty.Bool:
+		return tb == cty.Bool && a.True() == b.True()
+	case ta == cty.Number:
+		return tb == cty.Number && finite(a) && finite(b) &&
+			a.AsBigFloat().Text('f', -1) == b.AsBigFloat().Text('f', -1)
+	case isArray(ta):
+		if !isArray(tb) || a.LengthInt() != b.LengthInt() {
+			return false
+		}
+		for ia, ib := a.ElementIterator(), b.ElementIterator(); ia.Next() && ib.Next(); {
+			_, ea := ia.Element()
+			_, eb := ib.Element()
+			if !sameJSON(ea, eb) {
+				return false
+			}
+		}
+		return true
+	case ta.IsObjectType():
+		// Attributes are looked up by name: the element iterator of an
+		// object sorts its names first, on every call.
+		if !isObject(tb) || len(ta.AttributeTypes()) != b.LengthInt() {
+			return false
+		}
+		for name := range ta.AttributeTypes() {
+			eb, ok := element(b, name)
+			if !ok || !sameJSON(a.GetAttr(name), eb) {
+				return false
+			}
+		}
+		return true
+	case ta.IsMapType():
+		if !isObject(tb) || a.LengthInt() != b.LengthInt() {
+			return false
+		}
+		for it := a.ElementIterator(); it.Next(); {
+			k, ea := it.Element()
+			eb, ok := element(b, k.AsString())
+			if !ok || !sameJSON(ea, eb) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// isArray reports whether values of type t are written as JSON arrays.
+func isArray(t cty.Type) bool { return t.IsListType() || t.IsSetType() || t.IsTupleType() }
+
+// isObject reports whether values of type t are written as JSON objects.
+func isObject(t cty.Type) bool { return t.IsMapType() || t.IsObjectType() }
+
+// finite reports whether a number can be written as JSON.
+func finite(n cty.Value) bool {
+	return !n.RawEquals(cty.PositiveInfinity) && !n.RawEquals(cty.NegativeInfinity)
+}
+
+// element returns the attribute or map element key of a known, non-null
+// object or map.
+func element(v cty.Value, key string) (cty.Value, bool) {
+	if v.Type().IsObjectType() {
+		if !v.Type().HasAttribute(key) {
+			return cty.NilVal, false
+		}
+		return v.GetAttr(key), true
+	}
+	k := cty.StringVal(key)
+	if v.HasIndex(k).False() {
+		return cty.NilVal, false
+	}
+	return v.Index(k), true
 }

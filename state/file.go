@@ -40,6 +40,9 @@ type File struct {
 	mu        sync.Mutex
 	resources map[string]*Resource
 	outputs   map[string]cty.Value
+	// encoded caches each resource as Marshal writes it, by address; an
+	// address is dropped whenever its resource changes.
+	encoded map[string][]byte
 }
 
 // Resource is what state records about one managed object.
@@ -90,6 +93,7 @@ func (f *File) Set(r *Resource) {
 		f.resources = map[string]*Resource{}
 	}
 	f.resources[r.Address] = r.clone()
+	delete(f.encoded, r.Address)
 }
 
 // Remove deletes the resource at addr and reports whether there was one.
@@ -98,6 +102,7 @@ func (f *File) Remove(addr string) bool {
 	defer f.mu.Unlock()
 	_, ok := f.resources[addr]
 	delete(f.resources, addr)
+	delete(f.encoded, addr)
 	return ok
 }
 
@@ -116,6 +121,7 @@ func (f *File) Move(from, to string) error {
 		return fmt.Errorf("moving %s to %s: state already has a resource %s", from, to, to)
 	}
 	delete(f.resources, from)
+	f.encoded = nil // dependencies of other resources change too
 	r.Address = to
 	f.resources[to] = r
 	for _, other := range f.resources {

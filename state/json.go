@@ -12,13 +12,13 @@ import (
 	"time"
 
 	"github.com/zclconf/go-cty/cty"
-	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
 // fileJSON is the state document as written to disk. Field order is the
 // order in the file: the short header and outputs first, then resources.
-// Values are json.RawMessage when reading and plain data (any) when
-// writing.
+// Parse reads it; encode writes the same document piece by piece.
+// Values are plain JSON data (any) as encoding/json reads and writes it,
+// with numbers as json.Number.
 type fileJSON[V any] struct {
 	FormatVersion   int               `json:"format_version"`
 	Serial          uint64            `json:"serial"`
@@ -58,87 +58,183 @@ func Marshal(f *File) ([]byte, error) {
 }
 
 // encode marshals f with the given serial and version; f.mu must be held.
+//
+// The document is written as encoding/json would indent fileJSON, but
+// piece by piece, so that each resource is encoded once and then reused
+// from f.encoded until it changes: Store.Save runs after every resource
+// during apply, and encoding every resource every time made an apply of n
+// resources cost n² (and indenting the whole document again each time).
 func (f *File) encode(serial uint64, version string) ([]byte, error) {
 	if f.Lineage == "" {
 		return nil, errors.New("state has no lineage: create it with state.New")
 	}
-	doc := fileJSON[any]{
-		FormatVersion:   FormatVersion,
-		Serial:          serial,
-		Lineage:         f.Lineage,
-		CertformVersion: version,
-		Outputs:         make(map[string]any, len(f.outputs)),
-		Resources:       make([]resourceJSON[any], 0, len(f.resources)),
-	}
+	outputs := make(map[string]any, len(f.outputs))
 	for _, name := range slices.Sorted(maps.Keys(f.outputs)) {
 		v, err := encodeValue(f.outputs[name])
 		if err != nil {
 			return nil, fmt.Errorf("output %s: %w", name, err)
 		}
-		doc.Outputs[name] = v
+		outputs[name] = v
 	}
-	for _, addr := range slices.Sorted(maps.Keys(f.resources)) {
-		r := f.resources[addr]
-		if addr == "" || r.Kind == "" {
-			// Parse would refuse the file.
-			return nil, fmt.Errorf("resource %q has no address or no kind", addr)
+	addrs := slices.Sorted(maps.Keys(f.resources))
+	size := 0
+	for _, addr := range addrs {
+		js, ok := f.encoded[addr]
+		if !ok {
+			var err error
+			if js, err = encodeResource(addr, f.resources[addr]); err != nil {
+				return nil, err
+			}
+			if f.encoded == nil {
+				f.encoded = map[string][]byte{}
+			}
+			f.encoded[addr] = js
 		}
-		attrs, err := encodeValue(r.Attributes)
-		if err != nil {
-			return nil, fmt.Errorf("resource %s: attributes: %w", addr, err)
-		}
-		deps := append([]string{}, r.Dependencies...)
-		slices.Sort(deps)
-		doc.Resources = append(doc.Resources, resourceJSON[any]{
-			Address:      addr,
-			Kind:         r.Kind,
-			Attributes:   attrs,
-			Dependencies: slices.Compact(deps),
-			Files:        nonNil(r.Files),
-			CreatedAt:    formatTime(r.CreatedAt),
-			UpdatedAt:    formatTime(r.UpdatedAt),
-		})
+		size += len(js) + len(",\n    ")
 	}
 
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // keep "<" and "&" readable in URLs and hook commands
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return nil, fmt.Errorf("encoding state: %w", err)
+	buf.Grow(size + 512)
+	fmt.Fprintf(&buf, "{\n  \"format_version\": %d,\n  \"serial\": %d,\n", FormatVersion, serial)
+	for _, field := range []struct {
+		name  string
+		value any
+	}{{"lineage", f.Lineage}, {"certform_version", version}, {"outputs", outputs}} {
+		js, err := indentJSON(field.value, "  ")
+		if err != nil {
+			return nil, fmt.Errorf("encoding state: %w", err)
+		}
+		fmt.Fprintf(&buf, "  %q: %s,\n", field.name, js)
 	}
+	buf.WriteString(`  "resources": [`)
+	for i, addr := range addrs {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString("\n    ")
+		buf.Write(f.encoded[addr])
+	}
+	if len(addrs) > 0 {
+		buf.WriteString("\n  ")
+	}
+	buf.WriteString("]\n}\n")
 	return buf.Bytes(), nil
 }
 
-// encodeValue converts v to plain JSON data for encoding/json, after
-// checking that it holds no private key. Going through ctyjson keeps its
-// rules (numbers, sets, refusal of unknown and marked values); decoding the
-// result again lets the document's encoder write "<" and "&" unescaped.
+// encodeResource encodes one element of the document's resources, indented
+// as it stands in the document.
+func encodeResource(addr string, r *Resource) ([]byte, error) {
+	if addr == "" || r.Kind == "" {
+		// Parse would refuse the file.
+		return nil, fmt.Errorf("resource %q has no address or no kind", addr)
+	}
+	attrs, err := encodeValue(r.Attributes)
+	if err != nil {
+		return nil, fmt.Errorf("resource %s: attributes: %w", addr, err)
+	}
+	deps := append([]string{}, r.Dependencies...)
+	slices.Sort(deps)
+	js, err := indentJSON(resourceJSON[any]{
+		Address:      addr,
+		Kind:         r.Kind,
+		Attributes:   attrs,
+		Dependencies: slices.Compact(deps),
+		Files:        nonNil(r.Files),
+		CreatedAt:    formatTime(r.CreatedAt),
+		UpdatedAt:    formatTime(r.UpdatedAt),
+	}, "    ")
+	if err != nil {
+		return nil, fmt.Errorf("encoding state: resource %s: %w", addr, err)
+	}
+	return js, nil
+}
+
+// indentJSON encodes v as it stands in the document at the depth that
+// prefix indents: every line after the first starts with prefix, and
+// nested values are indented by two more spaces each.
+func indentJSON(v any, prefix string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // keep "<" and "&" readable in URLs and hook commands
+	enc.SetIndent(prefix, "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// encodeValue converts v to plain JSON data for encoding/json (nil, bool,
+// json.Number, string, []any, map[string]any), checking on the way that it
+// holds no private key. It follows ctyjson's rules for plain JSON
+// (SimpleJSONValue), which Parse reverses: numbers as decimals, lists, sets
+// and tuples as arrays, maps and objects as objects, and unknown, marked or
+// infinite values refused. Walking the value once, rather than encoding it
+// with ctyjson and decoding the result, matters on large states: Marshal
+// runs after every resource during apply.
 func encodeValue(v cty.Value) (any, error) {
 	if v == cty.NilVal {
 		return nil, nil
 	}
-	raw, err := ctyjson.SimpleJSONValue{Value: v}.MarshalJSON()
+	data, err := plainValue(v, nil)
 	if err != nil {
 		return nil, withPath(err)
-	}
-	// Marshal has refused unknown and marked values, so Walk is safe.
-	err = cty.Walk(v, func(p cty.Path, v cty.Value) (bool, error) {
-		if !v.IsNull() && v.Type() == cty.String && strings.Contains(v.AsString(), privateKeyMarker) {
-			return false, p.NewErrorf("holds a PEM private key (%q); private keys belong in the secrets directory, never in state", privateKeyMarker)
-		}
-		return true, nil
-	})
-	if err != nil {
-		return nil, withPath(err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber() // keep numbers exactly as cty wrote them
-	var data any
-	if err := dec.Decode(&data); err != nil {
-		return nil, err // cannot happen: ctyjson wrote valid JSON
 	}
 	return data, nil
+}
+
+// plainValue is encodeValue for the value at path.
+func plainValue(v cty.Value, path cty.Path) (any, error) {
+	switch {
+	case v.IsMarked():
+		return nil, path.NewErrorf("value has marks, so it cannot be serialized as JSON")
+	case !v.IsKnown():
+		return nil, path.NewErrorf("value is not known")
+	case v.IsNull():
+		return nil, nil
+	}
+	ty := v.Type()
+	switch {
+	case ty == cty.String:
+		s := v.AsString()
+		if strings.Contains(s, privateKeyMarker) {
+			return nil, path.NewErrorf("holds a PEM private key (%q); private keys belong in the secrets directory, never in state", privateKeyMarker)
+		}
+		return s, nil
+	case ty == cty.Number:
+		if v.RawEquals(cty.PositiveInfinity) || v.RawEquals(cty.NegativeInfinity) {
+			return nil, path.NewErrorf("cannot serialize infinity as JSON")
+		}
+		return json.Number(v.AsBigFloat().Text('f', -1)), nil
+	case ty == cty.Bool:
+		return v.True(), nil
+	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType():
+		out := make([]any, 0, v.LengthInt())
+		for it := v.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			pe, err := plainValue(e, append(path, cty.IndexStep{Key: k}))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, pe)
+		}
+		return out, nil
+	case ty.IsMapType() || ty.IsObjectType():
+		out := make(map[string]any, v.LengthInt())
+		for it := v.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			var step cty.PathStep = cty.IndexStep{Key: k}
+			if ty.IsObjectType() {
+				step = cty.GetAttrStep{Name: k.AsString()}
+			}
+			pe, err := plainValue(e, append(path, step))
+			if err != nil {
+				return nil, err
+			}
+			out[k.AsString()] = pe
+		}
+		return out, nil
+	}
+	return nil, path.NewErrorf("values of type %s cannot be written as JSON", ty.FriendlyName())
 }
 
 // withPath prefixes a cty.PathError's message with the path it names.
@@ -198,24 +294,15 @@ func formatTime(t time.Time) string {
 // and a descriptive error for a file that is not valid JSON (corrupt or
 // truncated), lacks a lineage or holds a malformed resource.
 func Parse(data []byte, path string) (*File, error) {
-	var doc fileJSON[json.RawMessage]
-	var head struct {
-		FormatVersion *int `json:"format_version"`
+	doc, ok := scanDocument(data)
+	if !ok {
+		var err error
+		if doc, err = decodeDocument(data, path); err != nil {
+			return nil, err
+		}
 	}
-	// The version comes first: a newer format may change any other field.
-	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, notState(data, path, err)
-	}
-	switch v := head.FormatVersion; {
-	case v == nil:
-		return nil, fmt.Errorf("state file %s has no format_version: it is not a certform state file; %s", path, restoreHint(path))
-	case *v > FormatVersion:
-		return nil, &VersionError{Path: path, Version: *v}
-	case *v < 1:
-		return nil, fmt.Errorf("state file %s has format version %d, which no certform writes; %s", path, *v, restoreHint(path))
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, notState(data, path, err)
+	if doc.FormatVersion < 1 || doc.FormatVersion > FormatVersion {
+		return nil, documentError(data, path, nil)
 	}
 	if doc.Lineage == "" {
 		return nil, fmt.Errorf("state file %s has no lineage; %s", path, restoreHint(path))
@@ -239,10 +326,6 @@ func Parse(data []byte, path string) (*File, error) {
 		case f.resources[rj.Address] != nil:
 			return nil, bad("resource %s appears twice", rj.Address)
 		}
-		attrs, err := decodeValue(rj.Attributes)
-		if err != nil {
-			return nil, bad("resource %s: attributes: %v", rj.Address, err)
-		}
 		created, err := parseTime(rj.CreatedAt)
 		if err != nil {
 			return nil, bad("resource %s: created_at: %v", rj.Address, err)
@@ -254,7 +337,7 @@ func Parse(data []byte, path string) (*File, error) {
 		f.resources[rj.Address] = &Resource{
 			Address:      rj.Address,
 			Kind:         rj.Kind,
-			Attributes:   attrs,
+			Attributes:   rj.Attributes,
 			Dependencies: rj.Dependencies,
 			Files:        rj.Files,
 			CreatedAt:    created,
@@ -262,29 +345,124 @@ func Parse(data []byte, path string) (*File, error) {
 		}
 	}
 	if len(doc.Outputs) > 0 {
-		f.outputs = make(map[string]cty.Value, len(doc.Outputs))
-		for name, raw := range doc.Outputs {
-			v, err := decodeValue(raw)
-			if err != nil {
-				return nil, bad("output %s: %v", name, err)
-			}
-			f.outputs[name] = v
-		}
+		f.outputs = doc.Outputs
 	}
 	return f, nil
 }
 
-// decodeValue reads plain JSON into a cty value of the implied type; a
-// missing value is null.
-func decodeValue(raw json.RawMessage) (cty.Value, error) {
-	if len(raw) == 0 {
+// decodeDocument reads a state document with encoding/json, for Parse when
+// scanDocument could not: it accepts what encoding/json accepts, and
+// explains what it does not.
+func decodeDocument(data []byte, path string) (*fileJSON[cty.Value], error) {
+	var raw fileJSON[any]
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber() // keep numbers exactly as written
+	err := dec.Decode(&raw)
+	if err == nil && len(bytes.TrimSpace(data[dec.InputOffset():])) > 0 {
+		err = errors.New("data after the document")
+	}
+	if err != nil {
+		return nil, documentError(data, path, err)
+	}
+	doc := &fileJSON[cty.Value]{
+		FormatVersion:   raw.FormatVersion,
+		Serial:          raw.Serial,
+		Lineage:         raw.Lineage,
+		CertformVersion: raw.CertformVersion,
+	}
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("state file %s: %s; %s", path, fmt.Sprintf(format, args...), restoreHint(path))
+	}
+	for _, rj := range raw.Resources {
+		attrs, err := decodeValue(rj.Attributes)
+		if err != nil {
+			return nil, bad("resource %s: attributes: %v", rj.Address, err)
+		}
+		doc.Resources = append(doc.Resources, resourceJSON[cty.Value]{
+			Address:      rj.Address,
+			Kind:         rj.Kind,
+			Attributes:   attrs,
+			Dependencies: rj.Dependencies,
+			Files:        rj.Files,
+			CreatedAt:    rj.CreatedAt,
+			UpdatedAt:    rj.UpdatedAt,
+		})
+	}
+	if raw.Outputs != nil {
+		doc.Outputs = make(map[string]cty.Value, len(raw.Outputs))
+		for name, v := range raw.Outputs {
+			if doc.Outputs[name], err = decodeValue(v); err != nil {
+				return nil, bad("output %s: %v", name, err)
+			}
+		}
+	}
+	return doc, nil
+}
+
+// documentError explains why data, which Parse could not read as a state
+// document of a known format (decodeErr, or a format version it does not
+// know), is not one. The version comes first: a newer format may change
+// any other field.
+func documentError(data []byte, path string, decodeErr error) error {
+	var head struct {
+		FormatVersion *int `json:"format_version"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return notState(data, path, err)
+	}
+	switch v := head.FormatVersion; {
+	case v == nil:
+		return fmt.Errorf("state file %s has no format_version: it is not a certform state file; %s", path, restoreHint(path))
+	case *v > FormatVersion:
+		return &VersionError{Path: path, Version: *v}
+	case *v < 1:
+		return fmt.Errorf("state file %s has format version %d, which no certform writes; %s", path, *v, restoreHint(path))
+	}
+	return notState(data, path, decodeErr)
+}
+
+// decodeValue turns plain JSON data, as encoding/json decodes it with
+// UseNumber, into a cty value of the type it implies, as ctyjson's
+// SimpleJSONValue does: objects become objects, arrays tuples, and null a
+// null of DynamicPseudoType.
+func decodeValue(data any) (cty.Value, error) {
+	switch d := data.(type) {
+	case nil:
 		return cty.NullVal(cty.DynamicPseudoType), nil
+	case bool:
+		return cty.BoolVal(d), nil
+	case string:
+		return cty.StringVal(d), nil
+	case json.Number:
+		return cty.ParseNumberVal(string(d))
+	case []any:
+		if len(d) == 0 {
+			return cty.EmptyTupleVal, nil
+		}
+		elems := make([]cty.Value, len(d))
+		for i, e := range d {
+			v, err := decodeValue(e)
+			if err != nil {
+				return cty.NilVal, err
+			}
+			elems[i] = v
+		}
+		return cty.TupleVal(elems), nil
+	case map[string]any:
+		if len(d) == 0 {
+			return cty.EmptyObjectVal, nil
+		}
+		attrs := make(map[string]cty.Value, len(d))
+		for k, e := range d {
+			v, err := decodeValue(e)
+			if err != nil {
+				return cty.NilVal, err
+			}
+			attrs[k] = v
+		}
+		return cty.ObjectVal(attrs), nil
 	}
-	var v ctyjson.SimpleJSONValue
-	if err := v.UnmarshalJSON(raw); err != nil {
-		return cty.NilVal, err
-	}
-	return v.Value, nil
+	panic(fmt.Sprintf("state: unexpected JSON data %T", data))
 }
 
 // parseTime reads what formatTime writes, or any RFC 3339 time.

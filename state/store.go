@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"sync"
@@ -98,22 +99,20 @@ func (s *Store) Save(f *File) error {
 		return fmt.Errorf("saving state to %s: %w", s.Path, err)
 	}
 
-	old, err := os.ReadFile(s.Path)
+	// Apply saves after every resource, so the old file is neither parsed
+	// nor copied whole: its lineage is read from the top of it, and the
+	// backup is, where the file system allows, a second name for it.
+	old, err := readLineage(s.Path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		// First save: nothing to back up.
 	case err != nil:
 		return fmt.Errorf("saving state: %w", err)
 	default:
-		// Only the lineage is decoded: Save runs after every resource,
-		// and a full Parse would cost as much as the write.
-		var head struct {
-			Lineage string `json:"lineage"`
+		if old != "" && old != lineage {
+			return fmt.Errorf("saving state to %s: the file there is another state: %w", s.Path, &LineageError{Want: old, Got: lineage})
 		}
-		if json.Unmarshal(old, &head) == nil && head.Lineage != "" && head.Lineage != lineage {
-			return fmt.Errorf("saving state to %s: the file there is another state: %w", s.Path, &LineageError{Want: head.Lineage, Got: lineage})
-		}
-		if err := providers.WriteFileAtomic(s.BackupPath(), old, 0o600); err != nil {
+		if err := s.backup(); err != nil {
 			return fmt.Errorf("backing up state: %w", err)
 		}
 	}
@@ -125,4 +124,71 @@ func (s *Store) Save(f *File) error {
 	f.Serial, f.CertformVersion = serial, version
 	f.mu.Unlock()
 	return nil
+}
+
+// readLineage returns the lineage of the state file at path, reading no
+// further into it than the lineage field (which Marshal writes third). It
+// returns "" for a file that is not a state document, as long as it can be
+// read: Save then replaces it, keeping it as the backup.
+func readLineage(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(f)
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return "", readError(err)
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return "", readError(err)
+		}
+		if key == "lineage" {
+			var lineage string
+			if err := dec.Decode(&lineage); err != nil {
+				return "", readError(err)
+			}
+			return lineage, nil
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return "", readError(err)
+		}
+	}
+	return "", nil
+}
+
+// readError keeps the errors of reading a file and drops those of decoding
+// it, for readLineage.
+func readError(err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	if err == nil || err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &syntax) || errors.As(err, &typ) {
+		return nil
+	}
+	return err
+}
+
+// backup makes the state file as it is the backup: a hard link to it,
+// which the atomic replacement of the state file then leaves alone, or a
+// copy where links are not possible, or the file is not a regular file of
+// mode 0600 (the backup is always one).
+func (s *Store) backup() error {
+	if fi, err := os.Lstat(s.Path); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm() == 0o600 {
+		tmp := s.BackupPath() + ".tmp-link"
+		os.Remove(tmp)
+		if os.Link(s.Path, tmp) == nil {
+			if err := os.Rename(tmp, s.BackupPath()); err == nil {
+				return nil
+			}
+			os.Remove(tmp)
+		}
+	}
+	old, err := os.ReadFile(s.Path)
+	if err != nil {
+		return err
+	}
+	return providers.WriteFileAtomic(s.BackupPath(), old, 0o600)
 }

@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/certform/certform/plan/benchconfig"
 )
 
 func main() {
@@ -39,7 +41,7 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
-		if err := generate(dir, n, *files); err != nil {
+		if err := benchconfig.Generate(dir, n, *files); err != nil {
 			fail(err)
 		}
 		for _, step := range []struct {
@@ -85,82 +87,6 @@ func measure(bin, dir string, args []string) (time.Duration, int64, error) {
 		return 0, 0, fmt.Errorf("%v:\n%s", err, tail)
 	}
 	return wall, peakRSS(cmd.ProcessState), nil
-}
-
-// generate writes a configuration of n resources: one CA, then units of a
-// certificate, a PEM store, an INI file with four managed keys and a
-// component that writes its URL into that INI file.
-func generate(dir string, n, files int) error {
-	units := (n - 2) / 4
-	bufs := make([]strings.Builder, files)
-	fmt.Fprintf(&bufs[0], `certificate "root" {
-  issuer      = self_signed
-  is_ca       = true
-  common_name = "Bench Root CA"
-  key {
-    algorithm = "ECDSA"
-    curve     = "P256"
-  }
-}
-
-issuer "ca" "root" {
-  certificate = certificate.root
-}
-`)
-	for i := 0; i < units; i++ {
-		b := &bufs[i%files]
-		host := fmt.Sprintf("host%d.example.test", i)
-		ini := filepath.Join("ini", fmt.Sprintf("app%d.cfg", i))
-		if err := os.MkdirAll(filepath.Join(dir, "ini"), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, ini), []byte(fmt.Sprintf("; app %d\n[Server]\nName = app%d\nPort = 80\n\n[Client]\nUrl = %s:80\n", i, i, host)), 0o644); err != nil {
-			return err
-		}
-		fmt.Fprintf(b, `
-certificate "c%[1]d" {
-  issuer      = issuer.ca.root
-  common_name = "%[2]s"
-  dns_names   = ["%[2]s"]
-  key {
-    algorithm = "ECDSA"
-    curve     = "P256"
-  }
-}
-
-store "pem_files" "c%[1]d" {
-  certificate = certificate.c%[1]d
-  cert        = "pem/c%[1]d/cert.pem"
-  key         = "pem/c%[1]d/key.pem"
-}
-
-ini_file "c%[1]d" {
-  path = "%[3]s"
-  section "Server" {
-    Port           = 0
-    SSLPort        = 8443
-    SSLCertificate = certificate.c%[1]d.common_name
-    SSLProtocols   = "TLS12"
-  }
-}
-
-component "c%[1]d" {
-  endpoint = { url = "https://%[2]s:8443" }
-  url_in {
-    file    = "%[3]s"
-    section = "Client"
-    key     = "Url"
-  }
-}
-`, i, host, ini)
-	}
-	for i := range bufs {
-		name := filepath.Join(dir, fmt.Sprintf("bench%02d.hcl", i))
-		if err := os.WriteFile(name, []byte(bufs[i].String()), 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func fail(err error) {
