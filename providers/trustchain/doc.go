@@ -12,8 +12,10 @@
 //
 // A trust chain refuses leaf (non-CA) certificates: a truststore needs the
 // roots and intermediates that issued a server certificate, never the
-// server certificate itself. It warns about roots that are not self-signed
-// and intermediates whose issuer it does not hold.
+// server certificate itself. Every intermediate must chain, through the
+// other intermediates, to one of the roots; one that does not is an error
+// naming the issuer that is missing. Roots that are not self-signed,
+// self-signed intermediates and expired CA certificates get warnings.
 //
 // The provider is pure: Read returns the recorded value, Apply the value
 // computed from the configuration.

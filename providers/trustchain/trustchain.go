@@ -55,6 +55,9 @@ func (p *Provider) Plan(_ context.Context, req providers.PlanRequest) providers.
 	if diags.HasErrors() {
 		return providers.PlanResponse{Planned: req.Live, Diagnostics: diags}
 	}
+	if b := v.GetAttr("bundle_pem"); b.IsKnown() && req.Env != nil {
+		diags = append(diags, expiryWarnings(req.Address, b.AsString(), req.Env.Now)...)
+	}
 	resp := providers.PlanResponse{Planned: v, Diagnostics: diags}
 	if providers.Exists(req.Live) {
 		for _, n := range []string{"roots", "intermediates"} {

@@ -21,6 +21,7 @@ import (
 // issued, made by the cert provider.
 type pki struct {
 	root, inter, leaf cty.Value
+	env               *providers.Env // holds their keys
 }
 
 func issue(t *testing.T, env *providers.Env, src string, issuer cty.Value) cty.Value {
@@ -57,7 +58,7 @@ func newPKI(t *testing.T) pki {
 		common_name = "Intermediate CA"`+ecdsa, asIssuer(root))
 	leaf := issue(t, env, `issuer = var.issuer
 		common_name = "ies.example.test"`+ecdsa, asIssuer(inter))
-	return pki{root: root, inter: inter, leaf: leaf}
+	return pki{root: root, inter: inter, leaf: leaf, env: env}
 }
 
 func str(v cty.Value, n string) string { return providers.String(v, n) }
@@ -156,14 +157,70 @@ func TestChecks(t *testing.T) {
 	}
 }
 
-func TestIncompleteChainWarns(t *testing.T) {
+func TestIncompleteChain(t *testing.T) {
 	k := newPKI(t)
 	other := newPKI(t)
-	pl := plan(t, `
-		roots = [var.other_root]
-		intermediates = [var.inter]`, map[string]cty.Value{"other_root": other.root, "inter": k.inter})
-	if pl.Diagnostics.HasErrors() || len(pl.Diagnostics) != 1 || pl.Diagnostics[0].Summary != "Incomplete trust chain" {
-		t.Errorf("got %v, want one Incomplete trust chain warning", pl.Diagnostics)
+	// A second intermediate under the first: root -> inter -> inter2.
+	inter2 := issue(t, k.env, "issuer = var.issuer\nis_ca = true\ncommon_name = \"Second Intermediate CA\"\nkey {\nalgorithm = \"ECDSA\"\n}", asIssuer(k.inter))
+	for _, tc := range []struct {
+		name, hcl string
+		missing   string // issuer named in the error, "" for none
+	}{
+		{"issuer in neither list", `
+			roots = [var.other_root]
+			intermediates = [var.inter]`, "CN=Root CA"},
+		{"missing intermediate in the middle", `
+			roots = [var.root]
+			intermediates = [var.inter2]`, "CN=Intermediate CA"},
+		{"missing root above two intermediates, reported once", `
+			roots = [var.other_root]
+			intermediates = [var.inter2, var.inter]`, "CN=Root CA"},
+		{"complete, intermediates in any order", `
+			roots = [var.root]
+			intermediates = [var.inter2, var.inter]`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pl := plan(t, tc.hcl, map[string]cty.Value{"other_root": other.root, "root": k.root, "inter": k.inter, "inter2": inter2})
+			var errs []*hcl.Diagnostic
+			for _, d := range pl.Diagnostics {
+				if d.Severity == hcl.DiagError {
+					errs = append(errs, d)
+				}
+			}
+			if tc.missing == "" {
+				if len(pl.Diagnostics) > 0 {
+					t.Fatalf("unexpected diagnostics: %v", pl.Diagnostics)
+				}
+				return
+			}
+			if len(errs) != 1 || errs[0].Summary != "Intermediate does not chain to a root" || !strings.Contains(errs[0].Detail, "the issuer \""+tc.missing+"\" is in neither") {
+				t.Errorf("got %v, want one error naming %q", pl.Diagnostics, tc.missing)
+			}
+		})
+	}
+}
+
+func TestIssuerAsRoot(t *testing.T) {
+	k := newPKI(t)
+	pl := plan(t, `roots = [var.issuer]
+		intermediates = [var.inter]`, map[string]cty.Value{"issuer": asIssuer(k.root), "inter": k.inter})
+	if len(pl.Diagnostics) > 0 {
+		t.Fatalf("an issuer value is a root like its certificate: %v", pl.Diagnostics)
+	}
+	if got := providers.Strings(pl.Planned, "roots"); len(got) != 1 || got[0] != str(k.root, "fingerprint_sha256") {
+		t.Errorf("roots = %q", got)
+	}
+}
+
+func TestExpiredCAWarns(t *testing.T) {
+	k := newPKI(t)
+	p := trustchain.New()
+	env, _ := providertest.NewEnv(t)
+	env.Now = env.Now.AddDate(20, 0, 0)
+	cfg := providertest.Decode(t, p, `roots = [var.root]`, map[string]cty.Value{"root": k.root})
+	pl := p.Plan(context.Background(), providers.PlanRequest{Address: "trust_chain.test", Config: cfg, Prior: providers.Null, Live: providers.Null, Env: env})
+	if len(pl.Diagnostics) != 1 || pl.Diagnostics[0].Summary != "CA certificate expired" || pl.Diagnostics[0].Severity != hcl.DiagWarning {
+		t.Errorf("got %v", pl.Diagnostics)
 	}
 }
 
