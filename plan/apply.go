@@ -19,7 +19,9 @@ import (
 // reverse dependency order; hooks run last, each once, if every change that
 // triggers it succeeded. st is updated after every resource and handed to
 // save, so a failure half-way leaves a state that matches what was done.
-// Saves are coalesced: while one runs, further requests fold into the next.
+// Saves are coalesced: they run at least minSaveGap apart, and the requests
+// that come meanwhile fold into the next; the last save follows the last
+// change.
 func (e *Engine) Apply(ctx context.Context, p *Plan, st *state.File, save func(*state.File) error) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	var mu sync.Mutex
@@ -28,7 +30,7 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, st *state.File, save func(*
 		diags = append(diags, d...)
 		mu.Unlock()
 	}
-	sv := &saver{st: st, save: save}
+	sv := newSaver(st, save)
 	sec := p.secrets
 	if sec == nil {
 		sec = &secrets{}
@@ -92,6 +94,9 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, st *state.File, save func(*
 		}
 		addDiags(e.runHook(ctx, scope, h))
 	}
+	// With every change made and every hook run, the changes must have
+	// taken effect (an endpoint serves its new certificate).
+	addDiags(e.verify(ctx, scope, p, failed))
 
 	if !p.Destroy {
 		outs := map[string]cty.Value{}
@@ -240,56 +245,4 @@ func fileHashes(files []providers.FileChange) map[string]string {
 		return nil
 	}
 	return out
-}
-
-// saver writes the state after changes without queueing a write per
-// resource: while a save runs, later requests fold into one more save.
-type saver struct {
-	st   *state.File
-	save func(*state.File) error
-
-	mu      sync.Mutex
-	running bool
-	pending bool
-	err     error
-}
-
-func (s *saver) request() {
-	s.mu.Lock()
-	if s.running {
-		s.pending = true
-		s.mu.Unlock()
-		return
-	}
-	s.running = true
-	s.mu.Unlock()
-	for {
-		err := s.save(s.st)
-		s.mu.Lock()
-		if err != nil && s.err == nil {
-			s.err = err
-		}
-		if !s.pending {
-			s.running = false
-			s.mu.Unlock()
-			return
-		}
-		s.pending = false
-		s.mu.Unlock()
-	}
-}
-
-// final saves once more, after every request, and reports the first error.
-func (s *saver) final() error {
-	s.mu.Lock()
-	for s.running {
-		s.mu.Unlock()
-		time.Sleep(time.Millisecond)
-		s.mu.Lock()
-	}
-	s.mu.Unlock()
-	if err := s.save(s.st); err != nil {
-		return err
-	}
-	return s.err
 }

@@ -37,6 +37,9 @@ type Plan struct {
 	Outputs map[string]Output
 	// Warnings are diagnostics that do not stop the plan.
 	Warnings hcl.Diagnostics
+	// Findings are what the domain checks found (Engine.Checker), errors
+	// and warnings, accepted ones included.
+	Findings []*Finding
 
 	// secrets are the sensitive values met while planning, for Apply to
 	// keep out of the state.

@@ -49,6 +49,11 @@ type Env struct {
 	// Now is the time the run treats as the present. It is fixed for a run
 	// so that plan and apply agree on expiry decisions.
 	Now time.Time
+	// Progress, when set, is told what a long-running Apply is doing, such
+	// as an ACME order waiting for validation, so a terminal can show it.
+	// It may be called from several goroutines at once; nil means nobody
+	// listens. Providers call it through [Env.Report].
+	Progress func(address, message string)
 }
 
 // ReadRequest asks for the live object behind a resource.

@@ -57,12 +57,16 @@ func (s DirSecrets) Put(id string, keyPEM []byte) error {
 	if err != nil {
 		return err
 	}
-	// MkdirAll gives every directory it creates (.certform too) mode 0700.
-	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
-		return fmt.Errorf("creating %s: %w", s.Dir, err)
-	}
-	if err := os.Chmod(s.Dir, 0o700); err != nil {
-		return fmt.Errorf("securing %s: %w", s.Dir, err)
+	// An apply stores thousands of keys: the directory is created and
+	// secured only when it is not already a directory with mode 0700.
+	if fi, err := os.Stat(s.Dir); err != nil || !fi.IsDir() || fi.Mode().Perm() != 0o700 {
+		// MkdirAll gives every directory it creates (.certform too) mode 0700.
+		if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+			return fmt.Errorf("creating %s: %w", s.Dir, err)
+		}
+		if err := os.Chmod(s.Dir, 0o700); err != nil {
+			return fmt.Errorf("securing %s: %w", s.Dir, err)
+		}
 	}
 	return WriteFileAtomic(p, keyPEM, 0o600)
 }

@@ -34,6 +34,8 @@ func commands() []*command {
 		{name: "state", args: "list | show ADDR | rm ADDR... | mv FROM TO", synopsis: "Inspect and edit the state file", flags: stateFlags, run: (*cli).state},
 		{name: "force-unlock", args: "LOCK_ID", synopsis: "Remove a state lock left by a crashed run", flags: stateFlags, run: (*cli).forceUnlock},
 		{name: "fmt", synopsis: "Rewrite the *.hcl files in the canonical layout", flags: fmtFlags, run: (*cli).fmtCommand},
+		{name: "probe", args: "[URL | endpoint.NAME]...", synopsis: "Connect to TLS servers and show what they serve (exit code 3 on problems)", flags: probeFlags, run: (*cli).probeCommand},
+		{name: "explain", args: "CODE | MESSAGE", synopsis: "Explain a TLS error code or message: cause, confirmation, fix", flags: explainFlags, run: (*cli).explainCommand},
 		{name: "version", synopsis: "Print the certform version", flags: func(*pflag.FlagSet, *options) {}, run: (*cli).version},
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/certform/certform/lang"
 	"github.com/certform/certform/plan"
+	"github.com/certform/certform/plan/checks"
 	"github.com/certform/certform/plan/render"
 	"github.com/certform/certform/providers"
 	"github.com/certform/certform/state"
@@ -29,9 +30,14 @@ func (c *cli) validate(args []string) int {
 	cfg, diags := lang.Load(c.dir(), k)
 	if !diags.HasErrors() {
 		scope := cfg.NewScope(cfg.UnknownVariables())
-		for _, r := range cfg.SortedResources() {
+		for _, r := range dependencyOrder(cfg) {
 			d, more := scope.Decode(r)
 			diags = append(diags, more...)
+			// A block whose value is partly known without a plan (an ACME
+			// issuer) shows it to the blocks that refer to it.
+			if pv, ok := cfg.Kind(r).(providers.Previewer); ok && !more.HasErrors() {
+				scope.Set(r.Addr, pv.Preview(r.Addr.String(), d.Value))
+			}
 			if v, ok := cfg.Kind(r).(providers.Validator); ok && !more.HasErrors() {
 				for _, diag := range v.Validate(r.Addr.String(), d.Value) {
 					if diag.Subject == nil {
@@ -43,8 +49,16 @@ func (c *cli) validate(args []string) int {
 			}
 		}
 	}
+	// The domain checks that need only the configuration (plan/checks).
+	var findings []*plan.Finding
+	if !diags.HasErrors() {
+		var more hcl.Diagnostics
+		findings, more = checks.Validate(cfg)
+		diags = append(diags, more...)
+		diags = append(diags, checks.Diagnostics(findings)...)
+	}
 	if c.opts.json {
-		out := map[string]any{"valid": !diags.HasErrors(), "diagnostics": diagnosticsJSON(diags)}
+		out := map[string]any{"valid": !diags.HasErrors(), "diagnostics": diagnosticsJSON(diags), "findings": render.FindingsJSON(findings)}
 		enc := json.NewEncoder(c.s.out)
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(out)
@@ -58,6 +72,30 @@ func (c *cli) validate(args []string) int {
 	}
 	fmt.Fprintf(c.s.out, "Success! The configuration is valid.\n")
 	return 0
+}
+
+// dependencyOrder returns the resources so that each follows those it
+// depends on, otherwise by address. The configuration has no cycles.
+func dependencyOrder(cfg *lang.Config) []*lang.Resource {
+	var out []*lang.Resource
+	seen := map[lang.Address]bool{}
+	var visit func(r *lang.Resource)
+	visit = func(r *lang.Resource) {
+		if seen[r.Addr] {
+			return
+		}
+		seen[r.Addr] = true
+		for _, d := range r.Dependencies {
+			if dr, ok := cfg.Resources[d]; ok {
+				visit(dr)
+			}
+		}
+		out = append(out, r)
+	}
+	for _, r := range cfg.SortedResources() {
+		visit(r)
+	}
+	return out
 }
 
 func diagnosticsJSON(diags hcl.Diagnostics) []map[string]string {
@@ -187,7 +225,9 @@ func (c *cli) applySaved(path string) int {
 // carryOut applies a plan and reports.
 func (c *cli) carryOut(s *session, p *plan.Plan, st *state.File) int {
 	fmt.Fprintln(c.s.out)
-	s.engine.Observer = &progress{out: c.s.out}
+	prog := &progress{out: c.s.out}
+	s.engine.Observer = prog
+	s.engine.Env.Progress = prog.message
 	diags := s.engine.Apply(context.Background(), p, st, s.store.Save)
 	failed := c.diags(s.cfg.Files, diags)
 	a, ch, r, d := p.Counts()
@@ -240,6 +280,14 @@ func (p *progress) PostApply(addr string, a plan.Action, err error, elapsed time
 		return
 	}
 	fmt.Fprintf(p.out, "%s: %s after %s\n", addr, actionWords[a][1], elapsed.Round(time.Second))
+}
+
+// message prints what a resource is doing while it is applied, such as an
+// ACME order waiting for validation.
+func (p *progress) message(addr, msg string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.out, "%s: %s\n", addr, msg)
 }
 
 func (p *progress) HookOutput(addr string, output []byte, err error) {

@@ -24,10 +24,11 @@ func main() {
 	os.Exit(code)
 }
 
-// profile starts the profiles that the hidden, undocumented environment
-// variables CERTFORM_CPUPROFILE and CERTFORM_MEMPROFILE ask for (each names
-// the file to write, in pprof format), for measuring certform on large
-// configurations. The returned function writes them out.
+// profile starts the profiles that the environment variables
+// CERTFORM_CPUPROFILE and CERTFORM_MEMPROFILE ask for (each names the file
+// to write, in pprof format), for measuring certform on large
+// configurations (README, Speed). They are meant for developers and are not
+// flags. The returned function writes the profiles out.
 func profile() (stop func()) {
 	cpu, mem := os.Getenv("CERTFORM_CPUPROFILE"), os.Getenv("CERTFORM_MEMPROFILE")
 	var cpuFile *os.File

@@ -7,14 +7,21 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/certform/certform/providers/acme/acmetest"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"certform": func() { os.Exit(run(os.Args[1:], newStreams())) },
+		// challtxt sets DNS-01 TXT records in the acmeserver's DNS server,
+		// for dns01 { provider = "exec" command = ["challtxt"] }.
+		"challtxt": func() { os.Exit(acmetest.TXTHook(os.Args[1:])) },
 	})
 }
 
@@ -42,12 +49,17 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"openssl":   cmdOpenSSL,
-			"nosecrets": cmdNoSecrets,
-			"filemode":  cmdFileMode,
-			"cpexample": cmdCopyExample,
-			"unchanged": cmdUnchanged,
-			"snapshot":  cmdSnapshot,
+			"openssl":    cmdOpenSSL,
+			"nosecrets":  cmdNoSecrets,
+			"filemode":   cmdFileMode,
+			"cpexample":  cmdCopyExample,
+			"unchanged":  cmdUnchanged,
+			"snapshot":   cmdSnapshot,
+			"acmeserver": cmdACMEServer,
+			"acmeari":    cmdACMEARI,
+			"tlsserver":  cmdTLSServer,
+			"tlsswap":    cmdTLSSwap,
+			"exitcode":   cmdExitCode,
 		},
 	})
 }
@@ -159,4 +171,65 @@ func tree(ts *testscript.TestScript, dir string) []byte {
 	})
 	ts.Check(err)
 	return b.Bytes()
+}
+
+// acmeServers are the Pebble servers the running scripts started.
+var acmeServers sync.Map // *testscript.TestScript -> *acmetest.Server
+
+// cmdACMEServer starts Pebble, the ACME test server, and its DNS server
+// for this script, with A records for the names given: acmeserver NAME...
+// It sets ACME_DIRECTORY, ACME_HTTP_LISTEN (where certform must answer
+// HTTP-01 for Pebble to see it), ACME_TLS_LISTEN, ACME_FREE_LISTEN (an
+// address Pebble does not look at), ACME_DNS, ACME_CHALLTESTSRV (for
+// challtxt) and CERTFORM_VAR_ca_roots (the PEM of Pebble's TLS root), and
+// writes Pebble's root and intermediate to $WORK/acme-root.pem and
+// $WORK/acme-intermediate.pem.
+func cmdACMEServer(ts *testscript.TestScript, neg bool, args []string) {
+	tb := &scriptTB{ts: ts}
+	srv := acmetest.Start(tb, acmetest.Options{})
+	srv.AddA(tb, args...)
+	acmeServers.Store(ts, srv)
+	ts.Defer(func() { acmeServers.Delete(ts) })
+	ts.Setenv("ACME_DIRECTORY", srv.Directory)
+	ts.Setenv("ACME_HTTP_LISTEN", fmt.Sprintf("127.0.0.1:%d", srv.HTTPPort))
+	ts.Setenv("ACME_TLS_LISTEN", fmt.Sprintf("127.0.0.1:%d", srv.TLSPort))
+	ts.Setenv("ACME_FREE_LISTEN", fmt.Sprintf("127.0.0.1:%d", acmetest.FreePort(tb)))
+	ts.Setenv("ACME_DNS", srv.DNS)
+	ts.Setenv(acmetest.ChallSrvEnv, srv.ChallSrv)
+	ts.Setenv("CERTFORM_VAR_ca_roots", srv.Roots)
+	root, intermediate := srv.IssuerChain(tb)
+	ts.Check(os.WriteFile(filepath.Join(ts.Getenv("WORK"), "acme-root.pem"), []byte(root), 0o644))
+	ts.Check(os.WriteFile(filepath.Join(ts.Getenv("WORK"), "acme-intermediate.pem"), []byte(intermediate), 0o644))
+}
+
+// cmdACMEARI makes Pebble's renewal information for the certificate in
+// FILE (PEM) say that its renewal window has passed: acmeari FILE.
+func cmdACMEARI(ts *testscript.TestScript, neg bool, args []string) {
+	v, ok := acmeServers.Load(ts)
+	if !ok || len(args) != 1 {
+		ts.Fatalf("usage: acmeari FILE, after acmeserver")
+	}
+	start := time.Now().Add(-2 * time.Hour)
+	v.(*acmetest.Server).SetRenewalInfo(&scriptTB{ts: ts}, ts.ReadFile(args[0]), start, start.Add(time.Hour))
+}
+
+// scriptTB adapts a TestScript to what acmetest needs.
+type scriptTB struct {
+	ts *testscript.TestScript
+	n  int
+}
+
+func (s *scriptTB) Helper()                           {}
+func (s *scriptTB) Logf(format string, args ...any)   { s.ts.Logf(format, args...) }
+func (s *scriptTB) Fatalf(format string, args ...any) { s.ts.Fatalf(format, args...) }
+
+// Failed reports true so that the servers' output goes to the script's
+// log, which is shown when the script fails.
+func (s *scriptTB) Failed() bool     { return true }
+func (s *scriptTB) Cleanup(f func()) { s.ts.Defer(f) }
+func (s *scriptTB) TempDir() string {
+	s.n++
+	dir := filepath.Join(s.ts.Getenv("WORK"), fmt.Sprintf(".acmetest-%d", s.n))
+	s.ts.Check(os.MkdirAll(dir, 0o755))
+	return dir
 }

@@ -28,6 +28,8 @@ type options struct {
 	check            bool
 	diff             bool
 	markdown         bool
+
+	probe probeOptions
 }
 
 func fmtFlags(fs *pflag.FlagSet, o *options) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/certform/certform/lang"
 	"github.com/certform/certform/plan"
+	"github.com/certform/certform/plan/checks"
 	"github.com/certform/certform/plan/render"
 	"github.com/certform/certform/providers"
 	"github.com/certform/certform/state"
@@ -24,6 +25,13 @@ type session struct {
 	store  *state.Store
 	engine *plan.Engine
 	unlock func() error
+
+	// The state is locked and read while the configuration loads (see
+	// open); loaded is closed when that is done.
+	loaded   chan struct{}
+	lockErr  error
+	state    *state.File
+	stateErr error
 }
 
 func (c *cli) dir() string {
@@ -58,11 +66,39 @@ func (c *cli) errorf(format string, args ...any) int {
 
 // open loads the configuration and variables and, if lock is set, locks the
 // state. vars, when not nil, replaces the variable inputs (a saved plan's).
+//
+// The state is locked and read (for makePlan) in the background while the
+// configuration loads: both take a while on large configurations, and
+// reading the state keeps one CPU busy. What is reported is the same as
+// doing one after the other: errors in the configuration first (the lock
+// is then released, or no longer waited for), then a failure to lock.
 func (c *cli) open(operation string, vars map[string]cty.Value) (*session, bool) {
+	s := &session{store: c.stateStore(), loaded: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		defer close(s.loaded)
+		if c.opts.lock {
+			unlock, err := s.store.Lock(ctx, state.LockInfo{Operation: operation}, c.opts.lockTimeout)
+			if err != nil {
+				s.lockErr = err
+				return
+			}
+			s.unlock = unlock
+		}
+		s.state, s.stateErr = s.store.Load()
+	}()
+	fail := func() (*session, bool) {
+		cancel()
+		<-s.loaded
+		s.close()
+		return nil, false
+	}
+
 	k := kinds()
 	cfg, diags := lang.Load(c.dir(), k)
 	if c.diags(cfg.Files, diags) {
-		return nil, false
+		return fail()
 	}
 	in := lang.VarInputs{Env: c.s.env, Files: c.opts.varFiles, Flags: c.opts.vars}
 	values, diags := cfg.VariableValues(in)
@@ -72,16 +108,13 @@ func (c *cli) open(operation string, vars map[string]cty.Value) (*session, bool)
 		}
 	}
 	if c.diags(cfg.Files, diags) {
-		return nil, false
+		return fail()
 	}
-	s := &session{cfg: cfg, store: c.stateStore()}
-	if c.opts.lock {
-		unlock, err := s.store.Lock(context.Background(), state.LockInfo{Operation: operation}, c.opts.lockTimeout)
-		if err != nil {
-			c.errorf("%v", err)
-			return nil, false
-		}
-		s.unlock = unlock
+	s.cfg = cfg
+	<-s.loaded
+	if s.lockErr != nil {
+		c.errorf("%v", s.lockErr)
+		return nil, false
 	}
 	abs, err := filepath.Abs(c.dir())
 	if err != nil {
@@ -97,6 +130,7 @@ func (c *cli) open(operation string, vars map[string]cty.Value) (*session, bool)
 			Now:     time.Now().UTC(),
 		},
 		Parallelism: c.opts.parallelism,
+		Checker:     checks.Checker{},
 	}
 	return s, true
 }
@@ -123,7 +157,11 @@ func (c *cli) targets() ([]lang.Address, error) {
 
 // makePlan loads the state and plans.
 func (c *cli) makePlan(s *session, destroy bool, targets []lang.Address, refresh bool) (*plan.Plan, *state.File, bool) {
-	st, err := s.store.Load()
+	st, err := s.state, s.stateErr // read by open
+	if st == nil && err == nil {
+		st, err = s.store.Load()
+	}
+	s.state, s.stateErr = nil, nil
 	if err != nil {
 		c.errorf("%v", err)
 		return nil, nil, false

@@ -45,6 +45,12 @@ certificate "ies" {
     algorithm = "RSA"
     bits      = 2048
   }
+  # The server loads the certificate from the Windows store MY (isps.cfg),
+  # which needs it as PKCS#12 with its key (check windows-store-pkcs12).
+  ignore_checks = [{
+    check  = "windows-store-pkcs12"
+    reason = "This example runs on Linux hosts too: the PEM files are imported by hand (openssl pkcs12 -export, then certutil -importPFX). On the Windows server, use store \"windows\" instead."
+  }]
 }
 
 trust_chain "company" {
@@ -63,16 +69,26 @@ store "pem_files" "client_ca" {
   bundle = "jobprocessor/ca.pem"
 }
 
+# probe = true: refresh connects to the endpoint and compares the
+# certificate it serves with the one certform installed (a difference is
+# drift, and on_change restarts the service); after apply, certform waits
+# until the restarted service serves the new certificate. Where the
+# endpoint cannot be reached (another network, a test), plan and apply only
+# warn; probe_required = true makes that an error.
 endpoint "ies" {
   url         = "iwfms://${var.host}:45054"
   certificate = certificate.ies
   tls_only    = true # ServerPort = 0
+  probe       = true
+  on_change   = [hook.restart_ies]
 }
 
 endpoint "ies_http" {
   url         = "https://${var.host}:443"
   certificate = certificate.ies
   tls_only    = true # HTTPPort = 0
+  probe       = true
+  on_change   = [hook.restart_ies]
 }
 
 ini_file "isps" {

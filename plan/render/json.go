@@ -27,6 +27,7 @@ type JSONPlan struct {
 	Hooks         []JSONHook      `json:"hooks"`
 	Outputs       map[string]any  `json:"outputs"`
 	Warnings      []JSONDiagnosis `json:"warnings"`
+	Findings      []JSONFinding   `json:"findings"`
 	Summary       JSONSummary     `json:"summary"`
 }
 
@@ -98,6 +99,7 @@ func ToJSON(p *plan.Plan) JSONPlan {
 		Hooks:         []JSONHook{},
 		Outputs:       map[string]any{},
 		Warnings:      []JSONDiagnosis{},
+		Findings:      FindingsJSON(p.Findings),
 	}
 	for _, d := range p.Drift {
 		out.Drift = append(out.Drift, JSONDrift{Address: d.Address, Recorded: plain(d.Recorded, d.Sensitive), Live: plain(d.Live, d.Sensitive)})

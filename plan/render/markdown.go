@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -13,11 +14,15 @@ import (
 // edit as a diff block. Sensitive values and secret files stay hidden, as
 // in the text view.
 func Markdown(w io.Writer, p *plan.Plan) {
+	bw := bufio.NewWriterSize(w, 64<<10) // see Text
+	defer bw.Flush()
+	w = bw
 	a, c, r, d := p.Counts()
 	fmt.Fprintf(w, "### certform plan: %d to add, %d to change, %d to replace, %d to destroy\n\n", a, c, r, d)
 	if len(p.Drift) > 0 {
 		fmt.Fprintf(w, "**Changed outside certform:** %s\n\n", strings.Join(driftAddresses(p), ", "))
 	}
+	findingsMarkdown(w, p)
 	if !p.HasChanges() {
 		fmt.Fprintf(w, "No changes.\n")
 		return

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -17,8 +18,13 @@ import (
 // run, the outputs and a summary line. With color false it writes no ANSI
 // escapes.
 func Text(w io.Writer, p *plan.Plan, color bool) {
-	t := textView{w: w, color: color}
+	// A plan of thousands of resources is hundreds of thousands of small
+	// writes, each a system call on an unbuffered os.Stdout.
+	bw := bufio.NewWriterSize(w, 64<<10)
+	defer bw.Flush()
+	t := textView{w: bw, color: color}
 	t.plan(p)
+	t.acceptedText(p)
 }
 
 type textView struct {

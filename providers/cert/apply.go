@@ -15,9 +15,18 @@ import (
 // key from Secrets. A Planned value with the recorded pem is an update in
 // place; anything else issues a new certificate with a new key, stores the
 // key in Secrets and deletes the key of the certificate it replaces.
-func (p *Provider) Apply(_ context.Context, req providers.ApplyRequest) providers.ApplyResponse {
+func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) providers.ApplyResponse {
 	if req.Planned == cty.NilVal || req.Planned.IsNull() {
+		if diags := p.revokeOnDelete(ctx, req); diags.HasErrors() {
+			return providers.ApplyResponse{New: req.Prior, Diagnostics: diags}
+		}
 		return p.delete(req)
+	}
+	if isImport(req.Config) {
+		return p.applyImport(ctx, req)
+	}
+	if r, kind, iss, ok := p.remoteFor(req.Config); ok {
+		return p.applyRemote(ctx, r, kind, iss, req)
 	}
 	if pem := providers.String(req.Planned, "pem"); providers.Exists(req.Prior) && pem != "" &&
 		req.Planned.IsWhollyKnown() && pem == providers.String(req.Prior, "pem") {

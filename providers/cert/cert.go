@@ -9,7 +9,11 @@ import (
 
 // Provider manages `certificate` blocks. It holds no state of its own and is
 // safe for concurrent use.
-type Provider struct{}
+type Provider struct {
+	// remotes sign certificates for issuers certform does not run, by
+	// issuer kind (see WithRemote).
+	remotes map[string]Remote
+}
 
 var (
 	_ providers.Provider  = (*Provider)(nil)
@@ -17,14 +21,23 @@ var (
 )
 
 // New returns the provider for `certificate` blocks.
-func New() *Provider { return &Provider{} }
+func New(opts ...Option) *Provider {
+	p := &Provider{}
+	for _, o := range opts {
+		o(p)
+	}
+	return p
+}
 
 // Schema implements providers.Provider. The issuer is dynamic: either the
 // built-in self_signed (an object {kind = "self_signed"}) or the value of an
 // issuer "ca" block.
 func (p *Provider) Schema() hcldec.Spec {
 	return hcldec.ObjectSpec{
-		"issuer":         &hcldec.AttrSpec{Name: "issuer", Type: cty.DynamicPseudoType, Required: true},
+		// issuer is required unless the certificate is imported (import.go);
+		// parseIssuer and validateImport say so.
+		"issuer":         &hcldec.AttrSpec{Name: "issuer", Type: cty.DynamicPseudoType},
+		"import":         importSpec(),
 		"common_name":    &hcldec.AttrSpec{Name: "common_name", Type: cty.String},
 		"dns_names":      &hcldec.AttrSpec{Name: "dns_names", Type: cty.List(cty.String)},
 		"ip_addresses":   &hcldec.AttrSpec{Name: "ip_addresses", Type: cty.List(cty.String)},
@@ -34,6 +47,8 @@ func (p *Provider) Schema() hcldec.Spec {
 		"renew_before":   &hcldec.AttrSpec{Name: "renew_before", Type: cty.String},
 		"key_usages":     &hcldec.AttrSpec{Name: "key_usages", Type: cty.List(cty.String)},
 		"ext_key_usages": &hcldec.AttrSpec{Name: "ext_key_usages", Type: cty.List(cty.String)},
+		// revoke_on_destroy applies to certificates from a Remote (remote.go).
+		"revoke_on_destroy": &hcldec.AttrSpec{Name: "revoke_on_destroy", Type: cty.Bool},
 		"key": &hcldec.BlockSpec{
 			TypeName: "key",
 			Nested: hcldec.ObjectSpec{

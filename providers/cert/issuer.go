@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -134,8 +135,53 @@ func stringAttr(obj cty.Value, name string) cty.Value {
 	return v
 }
 
-// parseCertificate reads the first CERTIFICATE block of a PEM text.
+// parseCertificate reads the first CERTIFICATE block of a PEM text. The
+// certificate may be shared with other callers: it must not be changed.
+//
+// A plan parses the certificate of each issuer for every certificate it
+// signs, so the last few certificates parsed are kept (see parsed).
 func parseCertificate(text string) (*x509.Certificate, error) {
+	if c := parsed.get(text); c != nil {
+		return c, nil
+	}
+	c, err := parsePEMCertificate(text)
+	if err == nil {
+		parsed.put(text, c)
+	}
+	return c, err
+}
+
+// parsed holds certificates parsed lately, by their PEM text.
+var parsed = &certCache{m: map[string]*x509.Certificate{}}
+
+// certCache is a small cache of parsed certificates: when it is full it
+// starts again empty, which keeps the few issuers a configuration has and
+// does not grow with the certificates seen once.
+type certCache struct {
+	mu sync.Mutex
+	m  map[string]*x509.Certificate
+}
+
+// certCacheSize bounds certCache; a configuration has a handful of issuers.
+const certCacheSize = 64
+
+func (c *certCache) get(text string) *x509.Certificate {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[text]
+}
+
+func (c *certCache) put(text string, cert *x509.Certificate) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= certCacheSize {
+		clear(c.m)
+	}
+	c.m[text] = cert
+}
+
+// parsePEMCertificate is parseCertificate without the cache.
+func parsePEMCertificate(text string) (*x509.Certificate, error) {
 	rest := []byte(text)
 	for {
 		var b *pem.Block

@@ -15,9 +15,15 @@ import (
 // be replaced, gets unknown computed attributes; otherwise the recorded ones
 // are kept, and a change of renew_before or of the issuer's chain is an
 // update in place.
-func (p *Provider) Plan(_ context.Context, req providers.PlanRequest) providers.PlanResponse {
+func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) providers.PlanResponse {
 	if req.Config == cty.NilVal || req.Config.IsNull() {
 		return providers.PlanResponse{Planned: providers.Null}
+	}
+	if isImport(req.Config) {
+		return p.planImport(ctx, req)
+	}
+	if r, kind, iss, ok := p.remoteFor(req.Config); ok {
+		return p.planRemote(ctx, r, kind, iss, req)
 	}
 	desired := desiredAttrs(req.Config)
 	iss, diags := parseIssuer(req.Address, attr(req.Config, "issuer"))

@@ -18,7 +18,14 @@ import (
 // durations, the addresses, the usages and the issuer; values still unknown
 // are accepted.
 func (p *Provider) Validate(address string, config cty.Value) hcl.Diagnostics {
+	if isImport(config) {
+		return validateImport(address, config)
+	}
+	if r, kind, iss, ok := p.remoteFor(config); ok {
+		return p.validateRemote(address, r, kind, iss, config)
+	}
 	_, diags := parseIssuer(address, attr(config, "issuer"))
+	diags = append(diags, p.checkLocal(address, config)...)
 	return append(diags, checkAttrs(address, desiredAttrs(config))...)
 }
 

@@ -17,6 +17,7 @@ type Provider struct{}
 var (
 	_ providers.Provider  = (*Provider)(nil)
 	_ providers.Validator = (*Provider)(nil)
+	_ providers.Verifier  = (*Provider)(nil)
 )
 
 // New returns the provider for endpoint blocks.
@@ -28,6 +29,16 @@ func (p *Provider) Schema() hcldec.Spec {
 		"url":         &hcldec.AttrSpec{Name: "url", Type: cty.String, Required: true},
 		"certificate": &hcldec.AttrSpec{Name: "certificate", Type: cty.DynamicPseudoType},
 		"tls_only":    &hcldec.AttrSpec{Name: "tls_only", Type: cty.Bool},
+		// Live probes (probe.go).
+		"probe":          &hcldec.AttrSpec{Name: "probe", Type: cty.Bool},
+		"probe_address":  &hcldec.AttrSpec{Name: "probe_address", Type: cty.String},
+		"probe_required": &hcldec.AttrSpec{Name: "probe_required", Type: cty.Bool},
+		"probe_timeout":  &hcldec.AttrSpec{Name: "probe_timeout", Type: cty.String},
+		"probe_wait":     &hcldec.AttrSpec{Name: "probe_wait", Type: cty.String},
+		// What the ip-wildcard-http2 check (plan/checks) needs to know.
+		"http2":        &hcldec.AttrSpec{Name: "http2", Type: cty.Bool},
+		"behind_proxy": &hcldec.AttrSpec{Name: "behind_proxy", Type: cty.Bool},
+		"dedicated_ip": &hcldec.AttrSpec{Name: "dedicated_ip", Type: cty.Bool},
 	}
 }
 
@@ -38,12 +49,13 @@ func (p *Provider) Validate(address string, config cty.Value) hcl.Diagnostics {
 }
 
 // Read implements providers.Provider: the endpoint's value is what was
-// recorded.
-func (p *Provider) Read(_ context.Context, req providers.ReadRequest) providers.ReadResponse {
+// recorded, except that with probe = true served_fingerprint is what the
+// endpoint serves now (probe.go).
+func (p *Provider) Read(ctx context.Context, req providers.ReadRequest) providers.ReadResponse {
 	if !providers.Exists(req.Prior) {
 		return providers.ReadResponse{Live: providers.Null}
 	}
-	return providers.ReadResponse{Live: req.Prior}
+	return p.readServed(ctx, req)
 }
 
 // Plan implements providers.Provider.
@@ -61,6 +73,9 @@ func (p *Provider) Plan(_ context.Context, req providers.PlanRequest) providers.
 			if !providers.Equal(v.GetAttr(n), providers.Attr(req.Live, n)) {
 				resp.Reasons = append(resp.Reasons, n+" changed")
 			}
+		}
+		if r := servedReason(v, req.Live); r != "" {
+			resp.Reasons = append(resp.Reasons, r)
 		}
 	}
 	return resp

@@ -3,8 +3,6 @@ package endpoint
 import (
 	"errors"
 	"fmt"
-	"net"
-	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -35,7 +33,19 @@ func value(address string, config cty.Value) (cty.Value, hcl.Diagnostics) {
 	case !tlsOnly.IsKnown():
 		tlsOnly = cty.UnknownVal(cty.Bool)
 	}
-	fp, cert, diags := certificate(address, providers.Attr(config, "certificate"))
+	fp, diags := certificate(address, providers.Attr(config, "certificate"))
+	ps, pdiags := probeSettings(address, config)
+	diags = append(diags, pdiags...)
+	// served_fingerprint is what the endpoint should serve: the
+	// certificate's fingerprint when it is probed, null otherwise. Read
+	// puts what it does serve there, so that a difference is drift.
+	served := cty.NullVal(cty.String)
+	switch {
+	case !ps.known:
+		served = cty.UnknownVal(cty.String)
+	case ps.enabled:
+		served = fp
+	}
 	v := map[string]cty.Value{
 		"url":                     cty.UnknownVal(cty.String),
 		"scheme":                  cty.UnknownVal(cty.String),
@@ -43,6 +53,7 @@ func value(address string, config cty.Value) (cty.Value, hcl.Diagnostics) {
 		"port":                    cty.UnknownVal(cty.Number),
 		"tls_only":                tlsOnly,
 		"certificate_fingerprint": fp,
+		"served_fingerprint":      served,
 	}
 	if !u.IsKnown() {
 		return cty.ObjectVal(v), diags
@@ -57,14 +68,10 @@ func value(address string, config cty.Value) (cty.Value, hcl.Diagnostics) {
 			fmt.Sprintf("url %q %s. Write scheme://host:port, such as \"iwfms://ies.example.test:45054\" or \"https://crm.example.test\" (port 443).", redact(u.AsString()), err)))
 	}
 	v["url"], v["scheme"], v["host"], v["port"] = u, cty.StringVal(parsed.scheme), cty.StringVal(parsed.host), cty.NumberIntVal(int64(parsed.port))
-
-	if tlsOnly.IsKnown() && tlsOnly.True() && parsed.scheme == "http" {
-		diags = append(diags, errorf(address, "Plain-text URL on a tls_only endpoint",
-			fmt.Sprintf("url %q uses http, but the endpoint accepts TLS only (tls_only = true); clients would fail the handshake (Schannel 0x80090308). Use https.", u.AsString())))
-	}
-	if cert != nil {
-		diags = append(diags, checkHost(address, parsed.host, cert)...)
-	}
+	// Whether the certificate names the host, and whether a tls_only
+	// endpoint is reached with TLS, are domain checks (plan/checks:
+	// san-covers-urls, tls-only-reached-by-tls), which see every URL
+	// clients use, not only this one.
 	return cty.ObjectVal(v), diags
 }
 
@@ -126,23 +133,16 @@ func unwrapURLError(err error) error {
 	return err
 }
 
-// certInfo is what an endpoint checks in its certificate.
-type certInfo struct {
-	dnsNames []string
-	ips      []string
-}
-
-// certificate reads the optional certificate: its fingerprint (null when
-// there is none, unknown while it is being issued) and, when known, its
-// names.
-func certificate(address string, c cty.Value) (cty.Value, *certInfo, hcl.Diagnostics) {
+// certificate reads the optional certificate's fingerprint: null when
+// there is none, unknown while it is being issued.
+func certificate(address string, c cty.Value) (cty.Value, hcl.Diagnostics) {
 	switch {
 	case c == cty.NilVal || c.IsNull():
-		return cty.NullVal(cty.String), nil, nil
+		return cty.NullVal(cty.String), nil
 	case !c.IsKnown():
-		return cty.UnknownVal(cty.String), nil, nil
+		return cty.UnknownVal(cty.String), nil
 	case !c.Type().IsObjectType() && !c.Type().IsMapType():
-		return cty.NullVal(cty.String), nil, hcl.Diagnostics{errorf(address, "Invalid certificate",
+		return cty.NullVal(cty.String), hcl.Diagnostics{errorf(address, "Invalid certificate",
 			fmt.Sprintf("certificate must be a certificate block, such as certificate.ies, but it is a %s.", c.Type().FriendlyName()))}
 	}
 	fp := providers.Attr(c, "fingerprint_sha256")
@@ -150,63 +150,10 @@ func certificate(address string, c cty.Value) (cty.Value, *certInfo, hcl.Diagnos
 	case !fp.IsKnown():
 		fp = cty.UnknownVal(cty.String)
 	case fp.IsNull() || fp.Type() != cty.String:
-		return cty.NullVal(cty.String), nil, hcl.Diagnostics{errorf(address, "Invalid certificate",
+		return cty.NullVal(cty.String), hcl.Diagnostics{errorf(address, "Invalid certificate",
 			"certificate has no fingerprint_sha256; use a certificate block, such as certificate.ies.")}
 	}
-	dns, ips := providers.Attr(c, "dns_names"), providers.Attr(c, "ip_addresses")
-	if !dns.IsWhollyKnown() || !ips.IsWhollyKnown() {
-		return fp, nil, nil
-	}
-	return fp, &certInfo{
-		dnsNames: providers.Strings(c, "dns_names"),
-		ips:      providers.Strings(c, "ip_addresses"),
-	}, nil
-}
-
-// checkHost warns when the URL's host is not a subject alternative name of
-// the certificate: TLS clients match the host against dns_names (with
-// wildcards) and ip_addresses and ignore the common name.
-func checkHost(address, host string, c *certInfo) hcl.Diagnostics {
-	if addr, err := netip.ParseAddr(host); err == nil {
-		for _, s := range c.ips {
-			if ip, err := netip.ParseAddr(s); err == nil && ip.Unmap() == addr.Unmap() {
-				return nil
-			}
-		}
-	} else {
-		for _, n := range c.dnsNames {
-			if matchHost(strings.ToLower(strings.TrimSuffix(n, ".")), strings.TrimSuffix(host, ".")) {
-				return nil
-			}
-		}
-	}
-	return hcl.Diagnostics{{
-		Severity: hcl.DiagWarning,
-		Summary:  "Host not in certificate",
-		Detail: fmt.Sprintf("%s: clients connect to %q, which is not among the certificate's dns_names %q or ip_addresses %q; they will reject it (name mismatch). Add %q to the certificate's %s.",
-			address, host, c.dnsNames, c.ips, host, hostList(host)),
-	}}
-}
-
-func hostList(host string) string {
-	if net.ParseIP(host) != nil {
-		return "ip_addresses"
-	}
-	return "dns_names"
-}
-
-// matchHost matches a host against a DNS name that may start with "*.",
-// which stands for exactly one label.
-func matchHost(pattern, host string) bool {
-	if pattern == host {
-		return true
-	}
-	rest, ok := strings.CutPrefix(pattern, "*.")
-	if !ok {
-		return false
-	}
-	_, hostRest, found := strings.Cut(host, ".")
-	return found && hostRest == rest
+	return fp, nil
 }
 
 func errorf(address, summary, detail string) *hcl.Diagnostic {

@@ -37,8 +37,34 @@ func (p *Provider) Schema() hcldec.Spec {
 }
 
 // Validate implements providers.Validator. It checks the layout (which
-// paths, which sources, which modes) without reading any key.
+// paths, which sources, which modes) without reading any key. Paths and
+// modes may still be unknown here (certform validate has no variable
+// values, and a path may name a value known after apply); Plan requires
+// them known.
 func (p *Provider) Validate(address string, config cty.Value) hcl.Diagnostics {
-	_, diags := parseLayout(address, config)
+	_, diags := parseLayout(address, assumeKnown(config))
 	return diags
+}
+
+// assumeKnown stands in a distinct placeholder for each unknown path and
+// the default for each unknown mode, so the rest of the layout can be
+// checked.
+func assumeKnown(config cty.Value) cty.Value {
+	if !config.IsKnown() || config.IsNull() || !config.Type().IsObjectType() {
+		return config
+	}
+	m := config.AsValueMap()
+	for name, v := range m {
+		if v.IsKnown() || v.Type() != cty.String {
+			continue
+		}
+		switch name {
+		case "file_mode", "key_mode":
+			m[name] = cty.NullVal(cty.String)
+		case "certificate", "trust":
+		default:
+			m[name] = cty.StringVal("(" + name + " path known at plan)")
+		}
+	}
+	return cty.ObjectVal(m)
 }

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/certform/certform/providers/probe/probetest"
+)
+
+// Script commands for probes: TLS servers on 127.0.0.1 that the scripts
+// start, and an exact exit code.
+
+// scriptPKIs holds each script's test PKI.
+var scriptPKIs sync.Map // *testscript.TestScript -> *probetest.PKI
+
+// probeTB adapts a TestScript to probetest.TB.
+type probeTB struct{ ts *testscript.TestScript }
+
+func (p probeTB) Helper()             {}
+func (p probeTB) Fatal(args ...any)   { p.ts.Fatalf("%s", fmt.Sprint(args...)) }
+func (p probeTB) Cleanup(f func())    { p.ts.Defer(f) }
+func (p probeTB) pki() *probetest.PKI { return scriptPKI(p.ts) }
+
+// scriptPKI returns the script's PKI, made on first use; its root is
+// written to $WORK/probe-root.pem, its intermediate to
+// $WORK/probe-intermediate.pem.
+func scriptPKI(ts *testscript.TestScript) *probetest.PKI {
+	if v, ok := scriptPKIs.Load(ts); ok {
+		return v.(*probetest.PKI)
+	}
+	pki := probetest.NewPKI(probeTB{ts}, "Script ")
+	scriptPKIs.Store(ts, pki)
+	ts.Defer(func() { scriptPKIs.Delete(ts) })
+	ts.Check(os.WriteFile(ts.MkAbs("probe-root.pem"), []byte(pki.Root.PEM()), 0o644))
+	ts.Check(os.WriteFile(ts.MkAbs("probe-intermediate.pem"), []byte(pki.Inter.PEM()), 0o644))
+	return pki
+}
+
+// fileServers are the servers that serve certform's files, by script and
+// name, for tlsswap.
+var fileServers sync.Map // string -> *atomic.Pointer[tls.Certificate]
+
+// cmdTLSServer starts a server and sets $NAME to its host:port and
+// $NAME_PORT to its port: tlsserver NAME KIND [DIR]. KIND is good (leaf
+// and intermediate), nointer (leaf only), wrongsan, expired, selfsigned,
+// tls10 (TLS 1.0 only), plain (a plain-text server), closed (nothing
+// listens), or files: the certificate certform wrote to DIR/fullchain.pem
+// with DIR/key.pem, read on every handshake, as a service after a
+// restart serves it.
+func cmdTLSServer(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: tlsserver NAME KIND [DIR]")
+	}
+	tb := probeTB{ts}
+	pki := tb.pki()
+	leaf := func(o probetest.Options) *probetest.Cert {
+		if o.CommonName == "" {
+			o.CommonName, o.DNSNames = "ies.example.test", []string{"ies.example.test"}
+		}
+		return pki.NewLeaf(tb, o)
+	}
+	var addr string
+	switch args[1] {
+	case "good":
+		addr = probetest.StartTLS(tb, probetest.Chain(pki.Leaf, pki.Inter)).Addr
+	case "nointer":
+		addr = probetest.StartTLS(tb, probetest.Chain(pki.Leaf)).Addr
+	case "wrongsan":
+		addr = probetest.StartTLS(tb, probetest.Chain(leaf(probetest.Options{CommonName: "other.example.test", DNSNames: []string{"other.example.test"}}), pki.Inter)).Addr
+	case "expired":
+		addr = probetest.StartTLS(tb, probetest.Chain(leaf(probetest.Options{NotBefore: time.Now().Add(-400 * 24 * time.Hour), NotAfter: time.Now().Add(-20 * 24 * time.Hour)}), pki.Inter)).Addr
+	case "selfsigned":
+		self := probetest.New(tb, nil, false, probetest.Options{CommonName: "ies.example.test", DNSNames: []string{"ies.example.test"}})
+		addr = probetest.StartTLS(tb, probetest.Chain(self)).Addr
+	case "tls10":
+		addr = probetest.StartTLS(tb, probetest.Chain(pki.Leaf, pki.Inter), probetest.TLSOptions{MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS10}).Addr
+	case "plain":
+		addr = probetest.StartPlain(tb).Addr
+	case "closed":
+		addr = probetest.ClosedPort(tb)
+	case "files":
+		if len(args) != 3 {
+			ts.Fatalf("usage: tlsserver NAME files DIR")
+		}
+		dir := ts.MkAbs(args[2])
+		stale := &atomic.Pointer[tls.Certificate]{}
+		fileServers.Store(ts.Getenv("WORK")+"\x00"+args[0], stale)
+		addr = probetest.StartTLSFunc(tb, func() (*tls.Certificate, error) {
+			if c := stale.Load(); c != nil {
+				return c, nil
+			}
+			c, err := tls.LoadX509KeyPair(filepath.Join(dir, "fullchain.pem"), filepath.Join(dir, "key.pem"))
+			return &c, err
+		}).Addr
+	default:
+		ts.Fatalf("tlsserver: unknown kind %q", args[1])
+	}
+	_, port, _ := net.SplitHostPort(addr)
+	ts.Setenv(args[0], addr)
+	ts.Setenv(args[0]+"_PORT", port)
+}
+
+// cmdTLSSwap makes a files server serve an old certificate (stale), as a
+// service that was not restarted does, or its files again (files):
+// tlsswap NAME stale|files.
+func cmdTLSSwap(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: tlsswap NAME stale|files")
+	}
+	v, ok := fileServers.Load(ts.Getenv("WORK") + "\x00" + args[0])
+	if !ok {
+		ts.Fatalf("no files server %s", args[0])
+	}
+	p := v.(*atomic.Pointer[tls.Certificate])
+	switch args[1] {
+	case "stale":
+		pki := scriptPKI(ts)
+		old := probetest.Chain(pki.Leaf, pki.Inter)
+		p.Store(&old)
+	case "files":
+		p.Store(nil)
+	default:
+		ts.Fatalf("usage: tlsswap NAME stale|files")
+	}
+}
+
+// cmdExitCode runs a command and checks its exit code:
+// exitcode 3 certform probe URL. Its output is kept for stdout and stderr.
+func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: exitcode N COMMAND [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exitcode: %v", err)
+	}
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		got = ee.ExitCode()
+	case err != nil:
+		ts.Fatalf("exitcode: %v", err)
+	}
+	if (got == want) == neg {
+		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+	}
+}
