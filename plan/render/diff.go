@@ -1,10 +1,12 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // UnifiedDiff returns a unified diff (3 lines of context) from before to
@@ -123,9 +125,16 @@ func UnifiedDiff(name string, before, after []byte) string {
 	return out.String()
 }
 
-// normalize makes text diffable: CRLF shows as LF (the file keeps its own
-// endings; the diff is for reading) and UTF-16 is not decoded here.
+// normalize makes text diffable: UTF-16 with a byte order mark (Windows
+// Notepad's "Unicode") is decoded, a byte order mark dropped and CRLF shown
+// as LF. The file keeps its own encoding and endings; the diff is for
+// reading.
 func normalize(b []byte) string {
+	if bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte{0xFE, 0xFF}) {
+		if dec, err := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Bytes(b); err == nil {
+			b = dec
+		}
+	}
 	s := strings.ReplaceAll(string(b), "\r\n", "\n")
 	s = strings.TrimPrefix(s, "\ufeff")
 	return s

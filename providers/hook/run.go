@@ -63,7 +63,7 @@ func (h *Hook) Run(ctx context.Context, req providers.RunRequest) providers.RunR
 		if o := strings.TrimRight(string(resp.Output), "\n"); o != "" {
 			d += "\nOutput:\n" + o
 		}
-		return d
+		return d + "\n" + notAgain
 	}
 	var exitErr *exec.ExitError
 	switch {
@@ -85,6 +85,10 @@ func (h *Hook) Run(ctx context.Context, req providers.RunRequest) providers.RunR
 	}
 	return resp
 }
+
+// notAgain ends the message of a failed hook: a hook keeps no state, so
+// nothing reminds the next run of it.
+const notAgain = "The changes that triggered the hook were made and are recorded in the state, so the next plan shows no changes and will not run it again: fix the cause, then run the command by hand."
 
 func diag(summary, detail string) *hcl.Diagnostic {
 	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail}
