@@ -152,6 +152,7 @@ func (s *Scope) decode(r *Resource, ctx *hcl.EvalContext, diags hcl.Diagnostics)
 		v, more = d.DecodeBody(r.Body, ctx)
 	} else {
 		v, more = hcldec.Decode(r.Body, s.cfg.spec(r.Addr.Kind), ctx)
+		addAllowedInResource(more, r, s.cfg.spec(r.Addr.Kind))
 	}
 	diags = append(diags, more...)
 	// Marks come from sensitive variables, through locals and the blocks

@@ -92,6 +92,7 @@ func Load(dir string, kinds Kinds) (*Config, hcl.Diagnostics) {
 		cfg.Files[relName(dir, names[i])] = f
 		diags = append(diags, cfg.decodeFile(blocks[i])...)
 	}
+	cfg.addAllowedInFiles(diags)
 	if diags.HasErrors() {
 		return cfg, diags
 	}
