@@ -377,8 +377,9 @@ func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, sec *secre
 			c.Files[i].Sensitive = true
 		}
 	}
+	_, secretFree := prov.(providers.SecretFreeReasons)
 	for _, reason := range c.Reasons {
-		if hideAll || sec.inText([]byte(reason)) {
+		if hideAll && !secretFree || sec.inText([]byte(reason)) || secretFree && sec.quotedIn(reason) {
 			c.Reasons = []string{"a sensitive value changed (details hidden)"}
 			break
 		}

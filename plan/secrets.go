@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -76,6 +77,22 @@ func (s *secrets) inText(data []byte) bool {
 	defer s.mu.RUnlock()
 	for _, sec := range s.list {
 		if len(sec) >= minSecretInText && bytes.Contains(data, []byte(sec)) {
+			return true
+		}
+	}
+	return false
+}
+
+// quotedIn reports whether text quotes a secret as a whole string, as %q
+// writes it ("abc"): it finds in reasons the secrets too short for inText.
+func (s *secrets) quotedIn(text string) bool {
+	if s.empty() {
+		return false
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, sec := range s.list {
+		if strings.Contains(text, strconv.Quote(sec)) {
 			return true
 		}
 	}

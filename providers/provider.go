@@ -134,6 +134,18 @@ type Validator interface {
 	Validate(address string, config cty.Value) hcl.Diagnostics
 }
 
+// SecretFreeReasons is implemented by providers whose plan reasons never
+// quote a sensitive argument, nor anything read from where one is kept:
+// they name paths, aliases, fingerprints and settings such as an
+// encryption scheme. The engine hides every reason of a block with a
+// sensitive argument, since a reason might quote it; for these providers
+// it hides only a reason that holds a secret's value, so that a keystore's
+// password does not hide which alias or certificate changed.
+type SecretFreeReasons interface {
+	// SecretFreeReasons marks the provider; it does nothing.
+	SecretFreeReasons()
+}
+
 // BodyDecoder is implemented by providers whose blocks cannot be described by
 // an hcldec.Spec, such as ini_file with its free-form section blocks. lang
 // calls it instead of hcldec.Decode.

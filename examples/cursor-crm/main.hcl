@@ -33,11 +33,12 @@ variable "keystore_password" {
 }
 
 # A truststore holds public certificates only; its password guards its
-# integrity, and Java's default is "changeit". Left non-sensitive so that
-# plans show alias by alias what changes.
+# integrity, and Java's default is "changeit". Sensitive all the same:
+# plans still say alias by alias what changes, never the password.
 variable "truststore_password" {
   type        = string
   default     = "changeit"
+  sensitive   = true
   description = "Password of the Java truststore."
 }
 

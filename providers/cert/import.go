@@ -30,6 +30,14 @@ import (
 // not issue it and cannot renew it.
 const kindImport = "import"
 
+var _ providers.SecretFreeReasons = (*Provider)(nil)
+
+// SecretFreeReasons implements providers.SecretFreeReasons. A certificate's
+// plan reasons, for issued and imported ones alike, name attributes,
+// serials and durations, never a value, so the import block's sensitive
+// password does not hide why a certificate is replaced.
+func (p *Provider) SecretFreeReasons() {}
+
 // importSpec is the schema of a certificate's import block: a certificate
 // bought from a public CA or handed over by a company PKI, with its key,
 // either as PKCS#12 (pfx, also a Java keystore of type PKCS12), as a Java

@@ -34,9 +34,15 @@ type Provider struct {
 }
 
 var (
-	_ providers.Provider  = (*Provider)(nil)
-	_ providers.Validator = (*Provider)(nil)
+	_ providers.Provider          = (*Provider)(nil)
+	_ providers.Validator         = (*Provider)(nil)
+	_ providers.SecretFreeReasons = (*Provider)(nil)
 )
+
+// SecretFreeReasons implements providers.SecretFreeReasons: the plan's
+// reasons name aliases, subjects, fingerprints and paths, never the
+// password, so they stay visible although password is sensitive.
+func (p *Provider) SecretFreeReasons() {}
 
 // New returns the provider for store "java_keystore" blocks.
 func New() *Provider { return &Provider{passwords: map[string]string{}} }

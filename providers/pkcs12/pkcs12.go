@@ -26,9 +26,16 @@ const defaultMode = "0600"
 type Provider struct{}
 
 var (
-	_ providers.Provider  = (*Provider)(nil)
-	_ providers.Validator = (*Provider)(nil)
+	_ providers.Provider          = (*Provider)(nil)
+	_ providers.Validator         = (*Provider)(nil)
+	_ providers.SecretFreeReasons = (*Provider)(nil)
 )
+
+// SecretFreeReasons implements providers.SecretFreeReasons: the plan's
+// reasons name fingerprints, the friendly name, the encryption scheme and
+// paths, never the password, so they stay visible although password is
+// sensitive.
+func (p *Provider) SecretFreeReasons() {}
 
 // New returns the provider for store "pkcs12" blocks.
 func New() *Provider { return &Provider{} }

@@ -142,12 +142,10 @@ func unreadable(address, path string, err error) *hcl.Diagnostic {
 }
 
 // changeReasons says what differs between the live file and the planned
-// one, and whether it changed outside certform.
+// one, in terms a reviewer can check (fingerprints, names, schemes), and
+// whether it changed outside certform.
 func changeReasons(prior, live, planned cty.Value, path string) []string {
 	var out []string
-	outside := func(name string) bool {
-		return providers.Equal(providers.Attr(prior, name), providers.Attr(planned, name))
-	}
 	for _, n := range []struct{ attr, what string }{
 		{"certificate_fingerprint", "certificate"},
 		{"chain", "chain"},
@@ -159,17 +157,17 @@ func changeReasons(prior, live, planned cty.Value, path string) []string {
 		if providers.Equal(pv, lv) {
 			continue
 		}
-		switch {
-		case !pv.IsWhollyKnown():
+		if !pv.IsWhollyKnown() {
 			if n.attr == "certificate_fingerprint" {
 				out = append(out, "the certificate is known only after apply")
 			}
-		case outside(n.attr):
-			out = append(out, fmt.Sprintf("%s in %s changed outside certform", n.what, path))
-		case n.attr == "friendly_name" || n.attr == "encryption":
-			out = append(out, fmt.Sprintf("%s changed from %q to %q", n.what, providers.String(live, n.attr), providers.String(planned, n.attr)))
-		default:
-			out = append(out, n.what+" changed")
+			continue
+		}
+		change := describeChange(n.attr, lv, pv)
+		if providers.Equal(providers.Attr(prior, n.attr), pv) {
+			out = append(out, fmt.Sprintf("%s in %s changed outside certform (%s)", n.what, path, change))
+		} else {
+			out = append(out, fmt.Sprintf("%s changed (%s)", n.what, change))
 		}
 	}
 	if len(out) == 0 && !providers.Equal(providers.Attr(planned, "file_hash"), providers.Attr(live, "file_hash")) {
@@ -183,6 +181,53 @@ func changeReasons(prior, live, planned cty.Value, path string) []string {
 		out = append(out, fmt.Sprintf("%s has mode %s, want %s", path, lm, pm))
 	}
 	return out
+}
+
+// describeChange says how an attribute goes from the file's value to the
+// planned one: "sha256:1b7d… -> sha256:34b7…", "no chain -> 2 CA
+// certificates", "\"\" -> \"crm\"".
+func describeChange(attr string, live, planned cty.Value) string {
+	str := func(v cty.Value) string {
+		if !providers.Exists(v) || v.Type() != cty.String {
+			return ""
+		}
+		return v.AsString()
+	}
+	switch attr {
+	case "certificate_fingerprint":
+		return orNone(short(str(live)), "none") + " -> " + short(str(planned))
+	case "chain":
+		count := func(v cty.Value) string {
+			n := 0
+			if providers.Exists(v) && v.CanIterateElements() {
+				n = v.LengthInt()
+			}
+			switch n {
+			case 0:
+				return "no chain"
+			case 1:
+				return "1 CA certificate"
+			}
+			return fmt.Sprintf("%d CA certificates", n)
+		}
+		if c, p := count(live), count(planned); c != p {
+			return c + " -> " + p
+		}
+		return "other CA certificates"
+	case "key_id":
+		if str(live) == "" {
+			return "the file holds no private key"
+		}
+		return "another key"
+	}
+	return fmt.Sprintf("%q -> %q", str(live), str(planned))
+}
+
+func orNone(s, none string) string {
+	if s == "" {
+		return none
+	}
+	return s
 }
 
 func short(fp string) string {
