@@ -1,7 +1,9 @@
 package main
 
 import (
+	"crypto/sha256"
 	"crypto/tls"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -10,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -49,15 +50,59 @@ func scriptPKI(ts *testscript.TestScript) *probetest.PKI {
 
 // fileServers are the servers that serve certform's files, by script and
 // name, for tlsswap.
-var fileServers sync.Map // string -> *atomic.Pointer[tls.Certificate]
+var fileServers sync.Map // string -> *fileServer
+
+// fileServer serves the certificate certform wrote to dir/fullchain.pem
+// with dir/key.pem. A hot-reloading server (files) reads them on every
+// handshake; a service (service) reads them when it starts and again
+// whenever dir/restart changes, which is what a restart hook writes. A
+// stale certificate, set by tlsswap, is served instead until the next
+// restart (or tlsswap NAME files), as by a service that was not
+// restarted or a load balancer with an old certificate.
+type fileServer struct {
+	dir     string
+	service bool
+
+	mu     sync.Mutex
+	stale  *tls.Certificate
+	loaded *tls.Certificate
+	stamp  string // the content of dir/restart at the last load
+}
+
+func (f *fileServer) get() (*tls.Certificate, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.service {
+		stamp, _ := os.ReadFile(filepath.Join(f.dir, "restart"))
+		if f.loaded == nil || string(stamp) != f.stamp {
+			f.stamp, f.stale = string(stamp), nil
+			c, err := f.load()
+			if err != nil {
+				return nil, err
+			}
+			f.loaded = c
+		}
+	}
+	if f.stale != nil {
+		return f.stale, nil
+	}
+	if f.service {
+		return f.loaded, nil
+	}
+	return f.load()
+}
+
+func (f *fileServer) load() (*tls.Certificate, error) {
+	c, err := tls.LoadX509KeyPair(filepath.Join(f.dir, "fullchain.pem"), filepath.Join(f.dir, "key.pem"))
+	return &c, err
+}
 
 // cmdTLSServer starts a server and sets $NAME to its host:port and
 // $NAME_PORT to its port: tlsserver NAME KIND [DIR]. KIND is good (leaf
 // and intermediate), nointer (leaf only), wrongsan, expired, selfsigned,
-// tls10 (TLS 1.0 only), plain (a plain-text server), closed (nothing
-// listens), or files: the certificate certform wrote to DIR/fullchain.pem
-// with DIR/key.pem, read on every handshake, as a service after a
-// restart serves it.
+// tls10 (TLS 1.0 only), plain (a plain-text server), silent (accepts and
+// never answers), closed (nothing listens), or, with DIR, files or
+// service (see fileServer).
 func cmdTLSServer(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 2 {
 		ts.Fatalf("usage: tlsserver NAME KIND [DIR]")
@@ -87,22 +132,17 @@ func cmdTLSServer(ts *testscript.TestScript, neg bool, args []string) {
 		addr = probetest.StartTLS(tb, probetest.Chain(pki.Leaf, pki.Inter), probetest.TLSOptions{MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS10}).Addr
 	case "plain":
 		addr = probetest.StartPlain(tb).Addr
+	case "silent":
+		addr = probetest.StartSilent(tb, 0).Addr
 	case "closed":
 		addr = probetest.ClosedPort(tb)
-	case "files":
+	case "files", "service":
 		if len(args) != 3 {
-			ts.Fatalf("usage: tlsserver NAME files DIR")
+			ts.Fatalf("usage: tlsserver NAME %s DIR", args[1])
 		}
-		dir := ts.MkAbs(args[2])
-		stale := &atomic.Pointer[tls.Certificate]{}
-		fileServers.Store(ts.Getenv("WORK")+"\x00"+args[0], stale)
-		addr = probetest.StartTLSFunc(tb, func() (*tls.Certificate, error) {
-			if c := stale.Load(); c != nil {
-				return c, nil
-			}
-			c, err := tls.LoadX509KeyPair(filepath.Join(dir, "fullchain.pem"), filepath.Join(dir, "key.pem"))
-			return &c, err
-		}).Addr
+		f := &fileServer{dir: ts.MkAbs(args[2]), service: args[1] == "service"}
+		fileServers.Store(ts.Getenv("WORK")+"\x00"+args[0], f)
+		addr = probetest.StartTLSFunc(tb, f.get).Addr
 	default:
 		ts.Fatalf("tlsserver: unknown kind %q", args[1])
 	}
@@ -111,9 +151,12 @@ func cmdTLSServer(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv(args[0]+"_PORT", port)
 }
 
-// cmdTLSSwap makes a files server serve an old certificate (stale), as a
-// service that was not restarted does, or its files again (files):
-// tlsswap NAME stale|files.
+// cmdTLSSwap makes a files or service server serve an old certificate
+// (stale) or its files again (files): tlsswap NAME stale|files. stale sets
+// $NAME_STALE_FP to the fingerprint of the old certificate and
+// $NAME_FILES_FP to that of the one in the files, and $NAME_STALE_FP16
+// and $NAME_FILES_FP16 to their first 16 digits, as messages shorten
+// them.
 func cmdTLSSwap(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 2 {
 		ts.Fatalf("usage: tlsswap NAME stale|files")
@@ -122,14 +165,27 @@ func cmdTLSSwap(ts *testscript.TestScript, neg bool, args []string) {
 	if !ok {
 		ts.Fatalf("no files server %s", args[0])
 	}
-	p := v.(*atomic.Pointer[tls.Certificate])
+	f := v.(*fileServer)
 	switch args[1] {
 	case "stale":
 		pki := scriptPKI(ts)
 		old := probetest.Chain(pki.Leaf, pki.Inter)
-		p.Store(&old)
+		files, err := f.load()
+		ts.Check(err)
+		sum := sha256.Sum256(files.Certificate[0])
+		setFP := func(name, fp string) {
+			ts.Setenv(args[0]+"_"+name, fp)
+			ts.Setenv(args[0]+"_"+name+"16", fp[:16])
+		}
+		setFP("STALE_FP", pki.Leaf.Fingerprint())
+		setFP("FILES_FP", hex.EncodeToString(sum[:]))
+		f.mu.Lock()
+		f.stale = &old
+		f.mu.Unlock()
 	case "files":
-		p.Store(nil)
+		f.mu.Lock()
+		f.stale = nil
+		f.mu.Unlock()
 	default:
 		ts.Fatalf("usage: tlsswap NAME stale|files")
 	}

@@ -61,6 +61,7 @@ func TestServers(t *testing.T) {
 		handshake bool
 		codes     []string // problem codes, in order
 		message   string   // in the first problem's message
+		timeout   time.Duration
 	}{
 		{
 			name:      "good chain",
@@ -148,6 +149,13 @@ func TestServers(t *testing.T) {
 			message: "connection refused: nothing listens on 127.0.0.1:",
 		},
 		{
+			name:    "silent server",
+			addr:    func(t *testing.T) string { return probetest.StartSilent(t, 0).Addr },
+			timeout: 300 * time.Millisecond,
+			codes:   []string{probe.CodeHandshakeTime},
+			message: "handshake timeout: 127.0.0.1:",
+		},
+		{
 			name:    "unknown host",
 			addr:    func(t *testing.T) string { return "" },
 			url:     "iwfms://nowhere.invalid:45054",
@@ -162,7 +170,11 @@ func TestServers(t *testing.T) {
 				_, port, _ := net.SplitHostPort(addr)
 				url = "iwfms://ies.example.test:" + port
 			}
-			opts := probe.Options{Roots: tc.roots, RootsName: "root.pem", Timeout: 3 * time.Second}
+			timeout := tc.timeout
+			if timeout == 0 {
+				timeout = 3 * time.Second
+			}
+			opts := probe.Options{Roots: tc.roots, RootsName: "root.pem", Timeout: timeout}
 			if tc.url == "" {
 				opts.Address = addr
 			}
@@ -258,6 +270,39 @@ func TestAll(t *testing.T) {
 		}
 		if ok := i%3 != 0; r.OK() != ok {
 			t.Errorf("result %d ok = %v, want %v: %+v", i, r.OK(), ok, r.Problems)
+		}
+	}
+}
+
+// TestAllBounded: All opens at most parallelism connections at once, and
+// more than one; each probe gives up after its own timeout.
+func TestAllBounded(t *testing.T) {
+	// The server holds every connection 200ms without a word, then
+	// closes it: a probe ends only when its connection was closed, so
+	// the server's count of open connections is what the probes hold.
+	srv := probetest.StartSilent(t, 200*time.Millisecond)
+	var reqs []probe.Request
+	for range 7 {
+		reqs = append(reqs, probe.Request{URL: "iwfms://ies.example.test:1", Options: probe.Options{Address: srv.Addr, Timeout: 5 * time.Second}})
+	}
+	for _, r := range probe.All(context.Background(), reqs, 3) {
+		if r.Problem(probe.CodeClosed) == nil {
+			t.Errorf("problems %+v, want %s", r.Problems, probe.CodeClosed)
+		}
+	}
+	if got := srv.MaxOpen(); got > 3 || got < 2 {
+		t.Errorf("at most %d connections at once, want 2 or 3 (parallelism 3)", got)
+	}
+
+	// A server that never answers costs each probe its own timeout.
+	silent := probetest.StartSilent(t, 0)
+	reqs = reqs[:0]
+	for range 7 {
+		reqs = append(reqs, probe.Request{URL: "iwfms://ies.example.test:1", Options: probe.Options{Address: silent.Addr, Timeout: 300 * time.Millisecond}})
+	}
+	for _, r := range probe.All(context.Background(), reqs, 3) {
+		if r.Problem(probe.CodeHandshakeTime) == nil {
+			t.Errorf("problems %+v, want %s", r.Problems, probe.CodeHandshakeTime)
 		}
 	}
 }

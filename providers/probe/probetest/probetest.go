@@ -13,6 +13,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/pem"
+	"io"
 	"math/big"
 	"net"
 	"os"
@@ -189,7 +190,16 @@ type Server struct {
 	ln   net.Listener
 	cert atomic.Pointer[tls.Certificate]
 	wg   sync.WaitGroup
+	// open counts the connections being handled, most the highest count
+	// seen (MaxOpen).
+	open, most atomic.Int64
 }
+
+// MaxOpen is the largest number of connections the server handled at
+// the same time. A connection counts from Accept until the server closes
+// it, so a client that waits for the close before connecting again is
+// never counted twice.
+func (s *Server) MaxOpen() int { return int(s.most.Load()) }
 
 // TLSOptions restrict a server's protocol versions; zero values leave
 // Go's defaults, except that MinVersion 0 allows TLS 1.0 when MaxVersion
@@ -253,6 +263,27 @@ func StartPlain(t TB) *Server {
 	return s
 }
 
+// StartSilent starts a server that accepts connections and never sends a
+// byte, like a plain-text service that waits for its client to speak
+// first. It holds each connection for hold, then closes it; with hold
+// zero, until the client hangs up.
+func StartSilent(t TB, hold time.Duration) *Server {
+	t.Helper()
+	s := &Server{}
+	ln := listen(t)
+	s.ln = ln
+	s.Addr = ln.Addr().String()
+	s.Port = ln.Addr().(*net.TCPAddr).Port
+	s.serve(t, func(c net.Conn) {
+		if hold > 0 {
+			time.Sleep(hold)
+			return
+		}
+		_, _ = io.Copy(io.Discard, c)
+	})
+	return s
+}
+
 // ClosedPort returns an address on 127.0.0.1 where nothing listens.
 func ClosedPort(t TB) string {
 	t.Helper()
@@ -291,6 +322,12 @@ func (s *Server) serve(t TB, handle func(net.Conn)) {
 			go func() {
 				defer s.wg.Done()
 				defer c.Close()
+				// Counted down before the close, so that the count
+				// never runs ahead of the client's.
+				defer s.open.Add(-1)
+				n := s.open.Add(1)
+				for m := s.most.Load(); n > m && !s.most.CompareAndSwap(m, n); m = s.most.Load() {
+				}
 				handle(c)
 			}()
 		}
