@@ -258,6 +258,8 @@ variable "port" {
 		{"env", lang.VarInputs{Env: []string{"CERTFORM_VAR_port=1"}}, 1, ""},
 		{"file beats env", lang.VarInputs{Env: []string{"CERTFORM_VAR_port=1"}, Files: []string{varFile}}, 2, ""},
 		{"flag beats file", lang.VarInputs{Files: []string{varFile}, Flags: []string{"port=3"}}, 3, ""},
+		{"saved plan beats flag", lang.VarInputs{Flags: []string{"port=3"}, Saved: map[string]cty.Value{"port": cty.StringVal("4")}}, 4, ""},
+		{"saved plan validated", lang.VarInputs{Saved: map[string]cty.Value{"port": cty.NumberIntVal(400)}}, 0, "port must be below 100."},
 		{"validation", lang.VarInputs{Flags: []string{"port=300"}}, 0, "port must be below 100."},
 		{"wrong type", lang.VarInputs{Flags: []string{"port=abc"}}, 0, "Invalid value for variable port"},
 		{"undeclared", lang.VarInputs{Flags: []string{"prot=3"}}, 0, "Did you mean port?"},

@@ -18,7 +18,7 @@ const Sensitive = "sensitive"
 
 // VarInputs are the values given for variables from outside the
 // configuration. Later sources win: environment (CERTFORM_VAR_name), then
-// -var-file files in order, then -var flags in order.
+// -var-file files in order, then -var flags in order, then Saved.
 type VarInputs struct {
 	// Env is the process environment as os.Environ returns it.
 	Env []string
@@ -26,6 +26,9 @@ type VarInputs struct {
 	Files []string
 	// Flags are -var arguments, each "name=value".
 	Flags []string
+	// Saved are the values a saved plan was made with (sensitive ones are
+	// not saved, and come from the other sources).
+	Saved map[string]cty.Value
 }
 
 // VariableValues resolves every variable: given values, then defaults. A
@@ -58,6 +61,9 @@ func (c *Config) VariableValues(in VarInputs) (map[string]cty.Value, hcl.Diagnos
 			continue
 		}
 		raw[name] = rawVar{text: value, source: "-var " + name}
+	}
+	for name, v := range in.Saved {
+		raw[name] = rawVar{value: v, source: "the saved plan"}
 	}
 	for _, name := range sortedKeys(raw) {
 		if _, ok := c.Variables[name]; !ok && !strings.HasPrefix(raw[name].source, "environment") {

@@ -91,7 +91,7 @@ func run(args []string, s *streams) int {
 			commandUsage(s.out, cmd, fs)
 			return 0
 		}
-		c.opts.color = s.color && !c.opts.noColor && !hasEnv(s.env, "NO_COLOR")
+		c.opts.color = s.color && !c.opts.noColor && !noColorEnv(s.env)
 		return cmd.run(c, fs.Args())
 	}
 	fmt.Fprintf(s.err, "Error: unknown command %q\n\n", rest[0])
@@ -119,9 +119,11 @@ func singleDash(fs *pflag.FlagSet, args []string) []string {
 	return out
 }
 
-func hasEnv(env []string, name string) bool {
+// noColorEnv reports whether the environment asks for no colors: NO_COLOR
+// set and not empty (https://no-color.org).
+func noColorEnv(env []string) bool {
 	for _, kv := range env {
-		if strings.HasPrefix(kv, name+"=") {
+		if v, ok := strings.CutPrefix(kv, "NO_COLOR="); ok && v != "" {
 			return true
 		}
 	}

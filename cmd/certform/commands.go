@@ -131,12 +131,16 @@ func (c *cli) plan(args []string) int {
 	if c.opts.out != "" {
 		saved, err := plan.NewSaved(p, s.engine.Vars, c.opts.refresh)
 		if err == nil {
-			err = saved.Write(c.opts.out)
+			err = saved.Write(c.path(c.opts.out))
 		}
 		if err != nil {
 			return c.errorf("saving the plan: %v", err)
 		}
-		fmt.Fprintf(c.s.out, "\nSaved the plan to %s. To carry out exactly these actions, run:\n    certform apply %s\n", c.opts.out, c.opts.out)
+		apply := "certform apply " + c.opts.out
+		if c.opts.chdir != "" {
+			apply = fmt.Sprintf("certform -chdir=%s apply %s", c.opts.chdir, c.opts.out)
+		}
+		fmt.Fprintf(c.s.out, "\nSaved the plan to %s. To carry out exactly these actions, run:\n    %s\n", c.path(c.opts.out), apply)
 	}
 	if c.opts.detailedExitcode && p.HasChanges() {
 		return 2
@@ -191,7 +195,7 @@ func (c *cli) applyNew(destroy bool) int {
 }
 
 func (c *cli) applySaved(path string) int {
-	saved, err := plan.ReadSaved(path)
+	saved, err := plan.ReadSaved(c.path(path))
 	if err != nil {
 		return c.errorf("%v", err)
 	}

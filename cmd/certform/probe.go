@@ -61,7 +61,7 @@ func (c *cli) probeCommand(args []string) int {
 	var roots, inters []*x509.Certificate
 	rootsName := ""
 	if po.caFile != "" {
-		data, err := os.ReadFile(po.caFile)
+		data, err := os.ReadFile(c.path(po.caFile))
 		if err != nil {
 			return c.errorf("--ca-file: %v", err)
 		}
@@ -242,7 +242,7 @@ func (c *cli) probeEnv() (*probeEnv, bool) {
 	if c.diags(cfg.Files, diags) {
 		return nil, false
 	}
-	values, diags := cfg.VariableValues(lang.VarInputs{Env: c.s.env, Files: c.opts.varFiles, Flags: c.opts.vars})
+	values, diags := cfg.VariableValues(lang.VarInputs{Env: c.s.env, Files: c.paths(c.opts.varFiles), Flags: c.opts.vars})
 	if c.diags(cfg.Files, diags) {
 		return nil, false
 	}

@@ -41,8 +41,26 @@ func (c *cli) dir() string {
 	return "."
 }
 
+// path resolves a file name the user gave (a flag or an argument) as
+// Terraform does after -chdir: relative to the configuration directory.
+func (c *cli) path(p string) string {
+	if p == "" || c.opts.chdir == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.opts.chdir, p)
+}
+
+// paths resolves each of ps with path.
+func (c *cli) paths(ps []string) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = c.path(p)
+	}
+	return out
+}
+
 func (c *cli) stateStore() *state.Store {
-	p := c.opts.statePath
+	p := c.path(c.opts.statePath)
 	if p == "" {
 		p = filepath.Join(c.dir(), "certform.state.json")
 	}
@@ -65,7 +83,8 @@ func (c *cli) errorf(format string, args ...any) int {
 }
 
 // open loads the configuration and variables and, if lock is set, locks the
-// state. vars, when not nil, replaces the variable inputs (a saved plan's).
+// state. vars, when not nil, are a saved plan's variable values; they win
+// over the other inputs.
 //
 // The state is locked and read (for makePlan) in the background while the
 // configuration loads: both take a while on large configurations, and
@@ -100,13 +119,8 @@ func (c *cli) open(operation string, vars map[string]cty.Value) (*session, bool)
 	if c.diags(cfg.Files, diags) {
 		return fail()
 	}
-	in := lang.VarInputs{Env: c.s.env, Files: c.opts.varFiles, Flags: c.opts.vars}
+	in := lang.VarInputs{Env: c.s.env, Files: c.paths(c.opts.varFiles), Flags: c.opts.vars, Saved: vars}
 	values, diags := cfg.VariableValues(in)
-	for name, v := range vars {
-		if cur, ok := values[name]; ok && !cur.ContainsMarked() {
-			values[name] = v
-		}
-	}
 	if c.diags(cfg.Files, diags) {
 		return fail()
 	}

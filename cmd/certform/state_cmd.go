@@ -70,7 +70,7 @@ func joinComma(s []string) string {
 }
 
 func (c *cli) showSaved(path string) int {
-	saved, err := plan.ReadSaved(path)
+	saved, err := plan.ReadSaved(c.path(path))
 	if err != nil {
 		return c.errorf("%v", err)
 	}

@@ -15,7 +15,8 @@ type streams struct {
 	// interactive is set when input and output are a terminal, so the
 	// command may ask for confirmation.
 	interactive bool
-	// color is the default for colored output: a terminal and no NO_COLOR.
+	// color is the default for colored output: a terminal. The NO_COLOR
+	// environment variable and --no-color turn it off (see run).
 	color bool
 	// width of the terminal, for diagnostics.
 	width uint
@@ -26,8 +27,7 @@ func newStreams() *streams {
 	s := &streams{in: os.Stdin, out: os.Stdout, err: os.Stderr, env: os.Environ(), width: 78}
 	outTTY := term.IsTerminal(int(os.Stdout.Fd()))
 	s.interactive = term.IsTerminal(int(os.Stdin.Fd())) && outTTY
-	_, noColor := os.LookupEnv("NO_COLOR")
-	s.color = outTTY && !noColor
+	s.color = outTTY
 	if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 20 {
 		s.width = uint(w)
 	}
