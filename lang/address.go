@@ -38,6 +38,7 @@ func ParseAddress(s string) (Address, error) {
 var refKinds = map[string]bool{
 	"certificate": true, "issuer": true, "trust_chain": true, "store": true,
 	"endpoint": true, "ini_file": true, "component": true, "hook": true,
+	"rotation": true,
 }
 
 // traversalAddress returns the resource a traversal refers to, if any.

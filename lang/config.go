@@ -132,3 +132,7 @@ func (c *Config) IsRunner(r *Resource) bool {
 	_, ok := c.kinds[r.Addr.Kind].(providers.Runner)
 	return ok
 }
+
+// Traversals returns the references the resource's body makes, meta-
+// arguments excluded, as the dependency graph was built from them.
+func (r *Resource) Traversals() []hcl.Traversal { return r.traversals }

@@ -163,8 +163,8 @@ func (c *Config) checkTraversals(ts []hcl.Traversal) hcl.Diagnostics {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Unknown name " + root,
-				Detail: fmt.Sprintf("%q is not something a configuration can refer to. References start with var., local., self_signed or a block type (certificate, issuer, trust_chain, store, endpoint, ini_file, component, hook).%s",
-					root, suggest(root, []string{"var", "local", "self_signed", "certificate", "issuer", "trust_chain", "store", "endpoint", "ini_file", "component", "hook"})),
+				Detail: fmt.Sprintf("%q is not something a configuration can refer to. References start with var., local., self_signed or a block type (certificate, issuer, trust_chain, store, endpoint, ini_file, component, hook, rotation).%s",
+					root, suggest(root, []string{"var", "local", "self_signed", "certificate", "issuer", "trust_chain", "store", "endpoint", "ini_file", "component", "hook", "rotation"})),
 				Subject: t.SourceRange().Ptr(),
 			})
 		}

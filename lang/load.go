@@ -122,6 +122,7 @@ var topSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 	{Type: "ini_file", LabelNames: []string{"name"}},
 	{Type: "component", LabelNames: []string{"name"}},
 	{Type: "hook", LabelNames: []string{"name"}},
+	{Type: "rotation", LabelNames: []string{"name"}},
 	{Type: "checks"},
 }}
 

@@ -136,7 +136,7 @@ func firstFailed(addrs []string, failed map[string]error) string {
 func (e *Engine) applyChange(ctx context.Context, scope *lang.Scope, sec *secrets, c *Change, st *state.File) hcl.Diagnostics {
 	r := e.Config.Resources[mustAddress(c.Address)]
 	if c.Action == NoOp {
-		scope.Set(r.Addr, c.After)
+		e.setValue(scope, r.Addr, c.After)
 		return nil
 	}
 	start := time.Now()
@@ -178,7 +178,7 @@ func (e *Engine) applyChange(ctx context.Context, scope *lang.Scope, sec *secret
 			rec.CreatedAt = e.Env.Now
 		}
 		st.Set(rec)
-		scope.Set(r.Addr, resp.New)
+		e.setValue(scope, r.Addr, resp.New)
 	}
 	var err error
 	if diags.HasErrors() {

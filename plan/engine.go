@@ -36,6 +36,8 @@ type Engine struct {
 	// Checker runs the domain checks (plan/checks) at the end of Plan;
 	// nil for none. Its errors stop the plan.
 	Checker Checker
+	// Rotator stages rotations (plan/rotation); nil for none.
+	Rotator Rotator
 }
 
 // Options select what a plan covers.
@@ -106,10 +108,27 @@ func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan,
 	var mu sync.Mutex
 	changes := map[string]*Change{}
 
+	var holds map[string]Hold
+	if e.Rotator != nil && !opts.Destroy {
+		var more hcl.Diagnostics
+		holds, more = e.Rotator.Prepare(ctx, RotateRequest{Config: e.Config, Kinds: e.Kinds, Vars: e.Vars, State: st, Live: live, Env: e.Env})
+		diags = append(diags, more...)
+		if more.HasErrors() {
+			return p, diags
+		}
+	}
+
 	if !opts.Destroy {
 		nodes, deps := e.resourceGraph(selected, false)
 		errs := walk(ctx, nodes, deps, e.parallelism(), func(ctx context.Context, node string) error {
 			r := e.Config.Resources[mustAddress(node)]
+			if h, ok := holds[node]; ok {
+				c := e.heldChange(scope, r, st.Resource(node), live[node], h)
+				mu.Lock()
+				changes[node] = c
+				mu.Unlock()
+				return nil
+			}
 			c, d := e.planResource(ctx, scope, p.secrets, r, st.Resource(node), live[node])
 			mu.Lock()
 			diags = append(diags, d...)
@@ -160,6 +179,9 @@ func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan,
 		p.Changes = append(p.Changes, c)
 	}
 	sort.Slice(p.Changes, func(i, j int) bool { return p.Changes[i].Address < p.Changes[j].Address })
+	if e.Rotator != nil && !opts.Destroy {
+		p.Rotations = e.Rotator.Report(p)
+	}
 
 	// Drift is shown first; values holding secrets are hidden in it too.
 	for _, addr := range st.Addresses() {
@@ -282,6 +304,11 @@ func (e *Engine) refresh(ctx context.Context, st *state.File, enabled bool, sele
 			recorded[a], configs[a] = r, e.Config.Resources[addr]
 		}
 	}
+	for a, r := range recorded {
+		if _, ok := e.Kinds[r.Kind].(Exporter); ok {
+			e.setValue(scope, mustAddress(a), r.Attributes)
+		}
+	}
 	walk(ctx, nodes, nil, e.parallelism(), func(ctx context.Context, addr string) error {
 		r := recorded[addr]
 		prov, ok := e.provider(r.Kind)
@@ -398,7 +425,7 @@ func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, sec *secre
 	if c.Action == NoOp && resp.Planned.RawEquals(live) {
 		c.After = live // the same value: keep one copy, as in refresh
 	}
-	scope.Set(r.Addr, c.After)
+	e.setValue(scope, r.Addr, c.After)
 	return c, diags
 }
 

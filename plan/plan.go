@@ -40,6 +40,8 @@ type Plan struct {
 	// Findings are what the domain checks found (Engine.Checker), errors
 	// and warnings, accepted ones included.
 	Findings []*Finding
+	// Rotations describes every rotation (Engine.Rotator), by address.
+	Rotations []*Rotation
 
 	// secrets are the sensitive values met while planning, for Apply to
 	// keep out of the state.
@@ -67,6 +69,9 @@ type Change struct {
 	Dependencies []string
 	// Triggers lists the hooks this resource runs when it changes.
 	Triggers []string
+	// Held says why a rotation keeps this resource as it is (a stage
+	// not begun yet); "" when it is planned as usual.
+	Held string
 }
 
 // Drift is a difference between the recorded and the live object.

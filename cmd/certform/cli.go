@@ -33,6 +33,7 @@ func commands() []*command {
 		{name: "show", args: "[PLANFILE]", synopsis: "Show the state, or a saved plan", flags: showFlags, run: (*cli).show},
 		{name: "state", args: "list | show ADDR | rm ADDR... | mv FROM TO", synopsis: "Inspect and edit the state file", flags: stateFlags, run: (*cli).state},
 		{name: "force-unlock", args: "LOCK_ID", synopsis: "Remove a state lock left by a crashed run", flags: stateFlags, run: (*cli).forceUnlock},
+		{name: "rotation", args: "status [NAME] | confirm NAME STAGE | abandon NAME", synopsis: "Show staged rotations, confirm a manual gate, or abandon a rotation", flags: rotationFlags, run: (*cli).rotationCommand},
 		{name: "fmt", synopsis: "Rewrite the *.hcl files in the canonical layout", flags: fmtFlags, run: (*cli).fmtCommand},
 		{name: "probe", args: "[URL | endpoint.NAME]...", synopsis: "Connect to TLS servers and show what they serve (exit code 3 on problems)", flags: probeFlags, run: (*cli).probeCommand},
 		{name: "explain", args: "CODE | MESSAGE", synopsis: "Explain a TLS error code or message: cause, confirmation, fix", flags: explainFlags, run: (*cli).explainCommand},

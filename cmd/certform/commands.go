@@ -14,6 +14,7 @@ import (
 	"github.com/certform/certform/plan"
 	"github.com/certform/certform/plan/checks"
 	"github.com/certform/certform/plan/render"
+	"github.com/certform/certform/plan/rotation"
 	"github.com/certform/certform/providers"
 	"github.com/certform/certform/state"
 )
@@ -55,6 +56,7 @@ func (c *cli) validate(args []string) int {
 		var more hcl.Diagnostics
 		findings, more = checks.Validate(cfg)
 		diags = append(diags, more...)
+		diags = append(diags, rotation.ValidateConfig(cfg)...)
 		diags = append(diags, checks.Diagnostics(findings)...)
 	}
 	if c.opts.json {
@@ -174,6 +176,11 @@ func (c *cli) applyNew(destroy bool) int {
 		return 1
 	}
 	defer s.close()
+	if c.opts.through != "" {
+		if err := checkThrough(s.cfg, c.opts.through); err != nil {
+			return c.errorf("%v", err)
+		}
+	}
 	p, st, ok := c.makePlan(s, destroy, targets, c.opts.refresh)
 	if !ok {
 		return 1
@@ -191,7 +198,10 @@ func (c *cli) applyNew(destroy bool) int {
 			return 1
 		}
 	}
-	return c.carryOut(s, p, st)
+	if code := c.carryOut(s, p, st); code != 0 || c.opts.through == "" {
+		return code
+	}
+	return c.applyThrough(s, p, st, targets)
 }
 
 func (c *cli) applySaved(path string) int {

@@ -28,6 +28,8 @@ type options struct {
 	check            bool
 	diff             bool
 	markdown         bool
+	through          string
+	by               string
 
 	probe probeOptions
 }
@@ -70,6 +72,13 @@ func planFlags(fs *pflag.FlagSet, o *options) {
 func applyFlags(fs *pflag.FlagSet, o *options) {
 	runFlags(fs, o)
 	fs.BoolVar(&o.autoApprove, "auto-approve", false, "apply without asking (needed when not run from a terminal)")
+	fs.StringVar(&o.through, "through", "", "advance rotations stage after stage, as long as their gates hold, up to and including this stage (default: at most one stage per apply)")
+}
+
+func rotationFlags(fs *pflag.FlagSet, o *options) {
+	runFlags(fs, o)
+	fs.BoolVar(&o.json, "json", false, "write the status as JSON (see docs/json-format.md)")
+	fs.StringVar(&o.by, "by", "", "who confirms or abandons, as recorded in the state (default: $USER)")
 }
 
 func showFlags(fs *pflag.FlagSet, o *options) {

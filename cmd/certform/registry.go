@@ -2,6 +2,8 @@ package main
 
 import (
 	"github.com/certform/certform/lang"
+	"github.com/certform/certform/plan"
+	"github.com/certform/certform/plan/rotation"
 	"github.com/certform/certform/providers/acme"
 	"github.com/certform/certform/providers/cert"
 	"github.com/certform/certform/providers/component"
@@ -34,5 +36,13 @@ func kinds() lang.Kinds {
 		"store.java_keystore": jks.New(),
 		"store.system_trust":  systemtrust.New(),
 		"store.windows":       winstore.New(),
+
+		rotation.Kind: rotation.New(),
 	}
+}
+
+// rotator returns the kind that stages rotations, for plan.Engine.
+func rotator(k lang.Kinds) plan.Rotator {
+	r, _ := k[rotation.Kind].(plan.Rotator)
+	return r
 }

@@ -145,6 +145,7 @@ func (c *cli) open(operation string, vars map[string]cty.Value) (*session, bool)
 		},
 		Parallelism: c.opts.parallelism,
 		Checker:     checks.Checker{},
+		Rotator:     rotator(k),
 	}
 	return s, true
 }

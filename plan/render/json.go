@@ -28,6 +28,7 @@ type JSONPlan struct {
 	Outputs       map[string]any  `json:"outputs"`
 	Warnings      []JSONDiagnosis `json:"warnings"`
 	Findings      []JSONFinding   `json:"findings"`
+	Rotations     []JSONRotation  `json:"rotations"`
 	Summary       JSONSummary     `json:"summary"`
 }
 
@@ -52,6 +53,9 @@ type JSONChange struct {
 	AfterSensitive []string   `json:"after_sensitive"`
 	Files          []JSONFile `json:"files"`
 	Dependencies   []string   `json:"dependencies"`
+	// Held says why a rotation keeps the resource as it is; omitted
+	// when it does not.
+	Held string `json:"held,omitempty"`
 }
 
 // JSONFile is a file edit, with its unified diff ("" when the content is
@@ -100,6 +104,7 @@ func ToJSON(p *plan.Plan) JSONPlan {
 		Outputs:       map[string]any{},
 		Warnings:      []JSONDiagnosis{},
 		Findings:      FindingsJSON(p.Findings),
+		Rotations:     RotationsJSON(p.Rotations),
 	}
 	for _, d := range p.Drift {
 		out.Drift = append(out.Drift, JSONDrift{Address: d.Address, Recorded: plain(d.Recorded, d.Sensitive), Live: plain(d.Live, d.Sensitive)})
@@ -116,6 +121,7 @@ func ToJSON(p *plan.Plan) JSONPlan {
 			AfterSensitive: []string{},
 			Files:          []JSONFile{},
 			Dependencies:   orEmpty(c.Dependencies),
+			Held:           c.Held,
 		}
 		for _, s := range c.Sensitive {
 			jc.AfterSensitive = append(jc.AfterSensitive, pathString(s))

@@ -63,6 +63,7 @@ func (t textView) plan(p *plan.Plan) {
 		}
 		t.printf("\n")
 	}
+	t.rotations(p)
 	if !p.HasChanges() {
 		t.printf("%s Your files and certificates match the configuration.\n", t.paint(green, "No changes."))
 		t.outputs(p)
