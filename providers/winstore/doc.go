@@ -21,7 +21,9 @@
 // imported from an in-memory PKCS#12 with PFXImportCertStore, not
 // exportable, into the machine's or the user's key set. On other systems
 // System returns a Store whose every call fails with [ErrNotWindows], and
-// plan says that the block needs Windows; validate works everywhere.
+// plan says that the block needs Windows. validate works everywhere, and
+// the block's preview (location, store, friendly_name) lets it check the
+// blocks that refer to it, such as isps.cfg's section.
 //
 // Read looks every recorded thumbprint up, so a certificate deleted or
 // renamed in certlm.msc shows as drift and is put back. A replaced

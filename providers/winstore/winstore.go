@@ -25,6 +25,7 @@ type Provider struct {
 var (
 	_ providers.Provider  = (*Provider)(nil)
 	_ providers.Validator = (*Provider)(nil)
+	_ providers.Previewer = (*Provider)(nil)
 )
 
 // New returns the provider for store "windows" blocks, on the host's
@@ -61,6 +62,16 @@ type settings struct {
 func (p *Provider) Validate(address string, config cty.Value) hcl.Diagnostics {
 	_, diags := parseSettings(address, config)
 	return pki.DropNotKnown(diags)
+}
+
+// Preview implements providers.Previewer: location, store and store_name
+// (and friendly_name when it is set) follow from the configuration alone,
+// so `certform validate` checks, on any system, the blocks that take them,
+// such as the isps.cfg section of seed 000 (SSLCertificateStore,
+// SSLCertificateStoreLocation, SSLCertificate).
+func (p *Provider) Preview(address string, config cty.Value) cty.Value {
+	s, _ := parseSettings(address, config)
+	return value(s, nil, false)
 }
 
 func parseSettings(address string, config cty.Value) (settings, hcl.Diagnostics) {

@@ -194,3 +194,18 @@ func TestValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestPreview(t *testing.T) {
+	p := winstore.NewWithStore(newFake())
+	cfg := providertest.Decode(t, p, "certificate = var.cert\nlocation = \"currentuser\"\nstore = \"my\"\nfriendly_name = \"myTestCertificate\"",
+		map[string]cty.Value{"cert": cty.UnknownVal(cty.DynamicPseudoType)})
+	v := p.Preview(addr, cfg)
+	for n, want := range map[string]string{"location": "CurrentUser", "store": "MY", "store_name": "MY", "friendly_name": "myTestCertificate"} {
+		if got := testpki.Str(v, n); got != want {
+			t.Errorf("%s = %q, want %q", n, got, want)
+		}
+	}
+	if v.GetAttr("thumbprint").IsKnown() {
+		t.Error("the thumbprint is known before the certificate is")
+	}
+}
