@@ -143,6 +143,13 @@ func TestChecks(t *testing.T) {
 			message: "Seed 004 recommends DNS names",
 		},
 		{
+			name:    "wildcard does not cover the bare domain",
+			id:      "san-covers-urls",
+			trigger: strings.Replace(pki, `["ies.example.test"]`, `["*.example.test"]`, 1) + endpointWith("iwfms://example.test:45054", ""),
+			pass:    strings.Replace(pki, `["ies.example.test"]`, `["*.example.test", "example.test"]`, 1) + endpointWith("iwfms://example.test:45054", ""),
+			want:    []string{"error endpoint.ies certificate.ies"},
+		},
+		{
 			name:    "component without scheme",
 			id:      "tls-only-reached-by-tls",
 			trigger: root + componentWith("ies.example.test:45054"),
@@ -163,6 +170,14 @@ func TestChecks(t *testing.T) {
 			trigger: pki + endpointWith("http://ies.example.test:80", ""),
 			pass:    pki + endpointWith("https://ies.example.test", ""),
 			want:    []string{"error endpoint.ies"},
+		},
+		{
+			name:    "component with another scheme than the endpoint's",
+			id:      "tls-only-reached-by-tls",
+			trigger: pki + endpointWith("ies://ies.example.test:45054", "") + componentWith("abc://ies.example.test:45054"),
+			pass:    pki + endpointWith("ies://ies.example.test:45054", "") + componentWith("ies://ies.example.test:45054"),
+			want:    []string{"error component.xlink endpoint.ies"},
+			message: "which is neither a TLS scheme nor the endpoint's own",
 		},
 		{
 			name: "truststore without the intermediate",
@@ -221,6 +236,37 @@ store "pem_files" "ca" {
 			message: "Apple platforms",
 		},
 		{
+			name:    "company certificate of 826 days",
+			id:      "validity-schedule",
+			trigger: strings.Replace(pki, `common_name = "ies.example.test"`, "common_name = \"ies.example.test\"\n  validity = \"826d\"", 1),
+			pass:    strings.Replace(pki, `common_name = "ies.example.test"`, "common_name = \"ies.example.test\"\n  validity = \"397d\"", 1),
+			want:    []string{"warning certificate.ies"},
+			message: "certificate.ies is a server certificate valid for 826 days. Apple platforms",
+		},
+		{
+			name:    "company certificate of 825 days",
+			id:      "validity-schedule",
+			trigger: strings.Replace(pki, `common_name = "ies.example.test"`, "common_name = \"ies.example.test\"\n  validity = \"825d\"", 1),
+			pass:    pki,
+			want:    []string{"warning certificate.ies"},
+			message: "certificate.ies is a server certificate valid for 825 days. Seed 004: certificates issued after 2020-09-01 may be valid for at most 398 days",
+		},
+		{
+			name:    "company certificate of 399 days",
+			id:      "validity-schedule",
+			trigger: strings.Replace(pki, `common_name = "ies.example.test"`, "common_name = \"ies.example.test\"\n  validity = \"399d\"", 1),
+			pass:    strings.Replace(pki, `common_name = "ies.example.test"`, "common_name = \"ies.example.test\"\n  validity = \"398d\"", 1),
+			want:    []string{"warning certificate.ies"},
+			message: "valid for 399 days",
+		},
+		{
+			name:    "a CA certificate may live long",
+			id:      "validity-schedule",
+			trigger: strings.Replace(pki, `common_name = "ies.example.test"`, "common_name = \"ies.example.test\"\n  validity = \"900d\"", 1),
+			pass:    strings.Replace(pki, `common_name = "Example Root CA"`, "common_name = \"Example Root CA\"\n  validity = \"7300d\"", 1),
+			want:    []string{"warning certificate.ies"},
+		},
+		{
 			name:    "company certificate over 398 days",
 			id:      "validity-schedule",
 			trigger: strings.Replace(pki, `common_name = "ies.example.test"`, "common_name = \"ies.example.test\"\n  validity = \"500d\"", 1),
@@ -241,6 +287,22 @@ store "pem_files" "ca" {
 			trigger: root + iniWith("    SSLAlgorithms = \"SHA384\"\n"),
 			pass:    root + iniWith("    SSLAlgorithms = \"SHA256, SHA384\"\n"),
 			want:    []string{"error ini_file.isps certificate.ies"},
+			plan:    true, applied: true,
+		},
+		{
+			name:    "SSLAlgorithms left out: the server uses SHA1",
+			id:      "algorithm-matches-certificate",
+			trigger: root + iniWith("    SSLCertificate = certificate.ies.common_name\n"),
+			pass:    root + iniWith("    SSLCertificate = certificate.ies.common_name\n    SSLAlgorithms = \"SHA256\"\n"),
+			want:    []string{"warning ini_file.isps certificate.ies"},
+			message: `ini_file.isps [InVision Enterprise Server] loads certificate.ies (SSLCertificate) but does not set SSLAlgorithms. Seed 000: the server then uses SHA1, and certificate.ies is signed with SHA256 (ECDSA key)`,
+		},
+		{
+			name:    "SSLAlgorithms left out, after issue",
+			id:      "algorithm-matches-certificate",
+			trigger: root + iniWith("    SSLCertificate = \"ies.example.test\"\n"),
+			pass:    root + iniWith("    SSLCertificate = \"ies.example.test\"\n    SSLAlgorithms = \"SHA-256\"\n"),
+			want:    []string{"warning ini_file.isps certificate.ies"},
 			plan:    true, applied: true,
 		},
 		{
@@ -280,6 +342,14 @@ store "pem_files" "ca" {
 			pass:    root + iniWith("    SSLProtocols = \"TLS12\"\n"),
 			want:    []string{"warning ini_file.isps"},
 			message: `[InVision Enterprise Server] SSLProtocols = "TLS1, TLS12" enables TLS1. RFC 8996`,
+		},
+		{
+			name:    "seed 000's TLS11 in SSLProtocols",
+			id:      "tls-protocol-versions",
+			trigger: root + iniWith("    SSLProtocols = \"TLS11, TLS12\"\n"),
+			pass:    root + iniWith("    SSLProtocols = \"TLS12, TLS13\"\n"),
+			want:    []string{"warning ini_file.isps"},
+			message: "enables TLS11.",
 		},
 		{
 			name:    "SSL 3.0 in SSLProtocols",
@@ -349,6 +419,27 @@ endpoint "web" {
 			pass:    strings.Replace(pki, `["ies.example.test"]`, `["*.example.test"]`, 1) + endpointWith("https://ies.example.test", "  http2 = true\n  behind_proxy = true\n  dedicated_ip = true\n"),
 			want:    []string{"error endpoint.ies certificate.ies"},
 			message: "only two of the three are allowed",
+		},
+		{
+			name:    "wildcard and HTTP/2 behind a proxy, names listed instead",
+			id:      "ip-wildcard-http2",
+			trigger: strings.Replace(pki, `["ies.example.test"]`, `["*.example.test"]`, 1) + endpointWith("https://ies.example.test", "  http2 = true\n  behind_proxy = true\n"),
+			pass:    pki + endpointWith("https://ies.example.test", "  http2 = true\n  behind_proxy = true\n"),
+			want:    []string{"error endpoint.ies certificate.ies"},
+		},
+		{
+			name:    "wildcard behind a proxy, without HTTP/2",
+			id:      "ip-wildcard-http2",
+			trigger: strings.Replace(pki, `["ies.example.test"]`, `["*.example.test"]`, 1) + endpointWith("https://ies.example.test", "  http2 = true\n  behind_proxy = true\n"),
+			pass:    strings.Replace(pki, `["ies.example.test"]`, `["*.example.test"]`, 1) + endpointWith("https://ies.example.test", "  http2 = false\n  behind_proxy = true\n"),
+			want:    []string{"error endpoint.ies certificate.ies"},
+		},
+		{
+			name:    "wildcard and HTTP/2, TLS terminated",
+			id:      "ip-wildcard-http2",
+			trigger: strings.Replace(pki, `["ies.example.test"]`, `["*.example.test"]`, 1) + endpointWith("https://ies.example.test", "  http2 = true\n  behind_proxy = true\n"),
+			pass:    strings.Replace(pki, `["ies.example.test"]`, `["*.example.test"]`, 1) + endpointWith("https://ies.example.test", "  http2 = true\n"),
+			want:    []string{"error endpoint.ies certificate.ies"},
 		},
 		{
 			name:    "RSA 1024",
@@ -447,10 +538,21 @@ func TestImported(t *testing.T) {
 		{"strong root", "key-strength", root.PEM(), "", nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEngine(t, write(t, map[string]string{"main.hcl": chain(tc.inte), "root.pem": tc.root, "inter.pem": tc.inte}))
+			files := map[string]string{"main.hcl": chain(tc.inte), "root.pem": tc.root, "inter.pem": tc.inte}
+			e := newEngine(t, write(t, files))
 			fs := e.findings()
 			if got := describe(fs, tc.id); strings.Join(got, ",") != strings.Join(tc.want, ",") {
 				t.Fatalf("got %q, want %q", got, tc.want)
+			}
+			// validate runs the configuration checks only: key-strength
+			// reads the PEM files there too, expiring-unrenewable (a
+			// plan check) does not run.
+			want := tc.want
+			if checks.ByID(tc.id).Needs != checks.Configuration {
+				want = nil
+			}
+			if got := describe(validateFindings(t, files), tc.id); strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("validate: got %q, want %q", got, want)
 			}
 			if msg := messages(fs, tc.id); !strings.Contains(msg, tc.message) {
 				t.Errorf("message %q\nwant %q", msg, tc.message)

@@ -217,13 +217,23 @@ var (
 	keyToken  = regexp.MustCompile(`(?i)\b(?:RSA|ECDSA|EC)\b|RSA|ECDSA`)
 )
 
+// defaultAlgorithm is the hash an InVision server uses when its section
+// does not set SSLAlgorithms (seed 000: "Standardmäßig verwendet der
+// Server den SHA1-Algorithmus").
+const defaultAlgorithm = "SHA1"
+
 // checkAlgorithm: SSLAlgorithms fits the certificate's signature algorithm
-// (seed 000, 0x80090331).
+// (seed 000, 0x80090331). A server section that loads a certificate
+// (SSLCertificate) without setting SSLAlgorithms uses SHA1: a warning,
+// since the file may set it outside certform.
 func checkAlgorithm(m *model, c *Check) {
 	for _, r := range m.kind("ini_file") {
 		for _, s := range m.sections(r) {
-			k, ok := s.key("SSLAlgorithms")
-			if !ok || !k.known {
+			k, set := s.key("SSLAlgorithms")
+			if set && !k.known {
+				continue
+			}
+			if _, server := s.key("SSLCertificate"); !set && !server {
 				continue
 			}
 			cert := m.sectionCert(s)
@@ -233,6 +243,16 @@ func checkAlgorithm(m *model, c *Check) {
 			}
 			hash, key, ok := m.signature(ci)
 			if !ok {
+				continue
+			}
+			if !set {
+				if hash == defaultAlgorithm {
+					continue
+				}
+				m.add(c, hcl.DiagWarning, []*res{r, cert}, "SSLAlgorithms not set: the server uses SHA1",
+					fmt.Sprintf("%s [%s] loads %s (SSLCertificate) but does not set SSLAlgorithms. Seed 000: the server then uses SHA1, and %s is signed with %s (%s key), so Schannel ends every handshake with \"unable to finish SSL handshake (code 0x80090331)\" (SEC_E_ALGORITHM_MISMATCH).",
+						r.name, s.name, cert.name, cert.name, hash, key),
+					fmt.Sprintf("Add SSLAlgorithms = %q to the section, so that certform keeps it in step with the certificate. If isps.cfg already sets it, managing it here costs nothing.", hash))
 				continue
 			}
 			hashes, keys := map[string]bool{}, map[string]bool{}

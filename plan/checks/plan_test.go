@@ -2,6 +2,7 @@ package checks_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -45,16 +46,28 @@ func TestPublicValidity(t *testing.T) {
 		name      string
 		notBefore time.Time
 		days      int
-		want      []string
+		limit     int // the limit it exceeds; 0 when it passes
 	}{
-		{"2025, 397 days", date(2025, 1, 10), 397, nil},
-		{"2025, 400 days", date(2025, 1, 10), 400, []string{"error certificate.shop"}},
-		{"2026-04, 199 days", date(2026, 4, 1), 199, nil},
-		{"2026-04, 250 days", date(2026, 4, 1), 250, []string{"error certificate.shop"}},
-		{"2027-06, 100 days", date(2027, 6, 1), 100, nil},
-		{"2027-06, 101 days", date(2027, 6, 1), 101, []string{"error certificate.shop"}},
-		{"2029-06, 47 days", date(2029, 6, 1), 47, nil},
-		{"2029-06, 90 days", date(2029, 6, 1), 90, []string{"error certificate.shop"}},
+		{"before the schedule, 800 days", date(2020, 8, 31), 800, 0},
+		{"2020-09-01, 398 days", date(2020, 9, 1), 398, 0},
+		{"2020-09-01, 399 days", date(2020, 9, 1), 399, 398},
+		{"2025, 397 days", date(2025, 1, 10), 397, 0},
+		{"2026-03-14, 398 days", date(2026, 3, 14), 398, 0},
+		{"2026-03-15, 200 days", date(2026, 3, 15), 200, 0},
+		{"2026-03-15, 201 days", date(2026, 3, 15), 201, 200},
+		{"2027-03-14, 200 days", date(2027, 3, 14), 200, 0},
+		{"2027-03-15, 100 days", date(2027, 3, 15), 100, 0},
+		{"2027-03-15, 101 days", date(2027, 3, 15), 101, 100},
+		{"2029-03-14, 100 days", date(2029, 3, 14), 100, 0},
+		{"2029-03-15, 47 days", date(2029, 3, 15), 47, 0},
+		{"2029-03-15, 48 days", date(2029, 3, 15), 48, 47},
+		{"2025, 400 days", date(2025, 1, 10), 400, 398},
+		{"2026-04, 199 days", date(2026, 4, 1), 199, 0},
+		{"2026-04, 250 days", date(2026, 4, 1), 250, 200},
+		{"2027-06, 100 days", date(2027, 6, 1), 100, 0},
+		{"2027-06, 101 days", date(2027, 6, 1), 101, 100},
+		{"2029-06, 47 days", date(2029, 6, 1), 47, 0},
+		{"2029-06, 90 days", date(2029, 6, 1), 90, 47},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := probetest.New(t, nil, false, probetest.Options{CommonName: "shop.example.test", DNSNames: []string{"shop.example.test"},
@@ -77,8 +90,18 @@ func TestPublicValidity(t *testing.T) {
 					}),
 				}),
 			}, nil)
-			if got := describe(fs, "validity-schedule"); strings.Join(got, ",") != strings.Join(tc.want, ",") {
-				t.Fatalf("got %q, want %q\n%s", got, tc.want, messages(fs, "validity-schedule"))
+			var want []string
+			if tc.limit > 0 {
+				want = []string{"error certificate.shop"}
+			}
+			if got := describe(fs, "validity-schedule"); strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Fatalf("got %q, want %q\n%s", got, want, messages(fs, "validity-schedule"))
+			}
+			if tc.limit > 0 {
+				want := fmt.Sprintf("valid for %d days from %s; certificates issued then may be valid for at most %d days", tc.days, tc.notBefore.Format("2006-01-02"), tc.limit)
+				if msg := messages(fs, "validity-schedule"); !strings.Contains(msg, want) {
+					t.Errorf("message %q\nlacks %q", msg, want)
+				}
 			}
 		})
 	}

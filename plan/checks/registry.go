@@ -54,8 +54,8 @@ func init() {
 		{
 			ID:         "algorithm-matches-certificate",
 			Title:      "SSLAlgorithms fits the certificate's signature algorithm",
-			Severities: []string{"error"},
-			Rule:       "seed 000: 0x80090331 \"Der konfigurierte Algorithmus passt nicht zum Zertifikat. Vergleiche den konfigurierten Algorithmus (Parameter SSLAlgorithms) und den Algorithmus des Zertifikats\" (the configured algorithm does not fit the certificate)",
+			Severities: []string{"error", "warning"},
+			Rule:       "seed 000: 0x80090331 \"Der konfigurierte Algorithmus passt nicht zum Zertifikat. Vergleiche den konfigurierten Algorithmus (Parameter SSLAlgorithms) und den Algorithmus des Zertifikats\" (the configured algorithm does not fit the certificate); \"Standardmäßig verwendet der Server den SHA1-Algorithmus\" (the server uses SHA1 unless told otherwise)",
 			Fix:        "Set SSLAlgorithms to the certificate's hash (SHA256 for certificates certform issues).",
 			Needs:      Configuration,
 			run:        checkAlgorithm,

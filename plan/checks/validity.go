@@ -59,7 +59,18 @@ func (m *model) public(ci *certInfo) bool {
 	for _, c := range ci.chain {
 		inter.AddCert(c)
 	}
-	_, err := ci.x509.Verify(x509.VerifyOptions{Intermediates: inter, CurrentTime: ci.x509.NotBefore.Add(time.Hour)})
+	// What matters is where the chain leads, not whether it is valid
+	// today: verify at a moment when the certificate and its chain are.
+	at := ci.x509.NotBefore.Add(time.Hour)
+	for _, c := range append([]*x509.Certificate{ci.x509}, ci.chain...) {
+		if at.Before(c.NotBefore) {
+			at = c.NotBefore.Add(time.Second)
+		}
+		if at.After(c.NotAfter) {
+			at = c.NotAfter.Add(-time.Second)
+		}
+	}
+	_, err := ci.x509.Verify(x509.VerifyOptions{Intermediates: inter, CurrentTime: at})
 	return err == nil
 }
 
