@@ -98,14 +98,15 @@ func (f *fileServer) load() (*tls.Certificate, error) {
 }
 
 // cmdTLSServer starts a server and sets $NAME to its host:port and
-// $NAME_PORT to its port: tlsserver NAME KIND [DIR]. KIND is good (leaf
+// $NAME_PORT to its port: tlsserver NAME KIND [ARGS]. KIND is good (leaf
 // and intermediate), nointer (leaf only), wrongsan, expired, selfsigned,
 // tls10 (TLS 1.0 only), plain (a plain-text server), silent (accepts and
-// never answers), closed (nothing listens), or, with DIR, files or
-// service (see fileServer).
+// never answers), closed (nothing listens), with DIR files or service
+// (see fileServer), or openssl CERT KEY [CHAIN]: openssl s_server serving
+// those PEM files.
 func cmdTLSServer(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 2 {
-		ts.Fatalf("usage: tlsserver NAME KIND [DIR]")
+		ts.Fatalf("usage: tlsserver NAME KIND [ARGS]")
 	}
 	tb := probeTB{ts}
 	pki := tb.pki()
@@ -136,6 +137,15 @@ func cmdTLSServer(ts *testscript.TestScript, neg bool, args []string) {
 		addr = probetest.StartSilent(tb, 0).Addr
 	case "closed":
 		addr = probetest.ClosedPort(tb)
+	case "openssl":
+		if len(args) < 4 || len(args) > 5 {
+			ts.Fatalf("usage: tlsserver NAME openssl CERT KEY [CHAIN]")
+		}
+		chain := ""
+		if len(args) == 5 {
+			chain = ts.MkAbs(args[4])
+		}
+		addr = probetest.StartOpenSSL(tb, ts.MkAbs(args[2]), ts.MkAbs(args[3]), chain)
 	case "files", "service":
 		if len(args) != 3 {
 			ts.Fatalf("usage: tlsserver NAME %s DIR", args[1])

@@ -110,6 +110,9 @@ ini_file "isps" {
     SSLCertificate              = certificate.ies.common_name
     SSLMaxCipherLength          = 0
     SSLProtocols                = "TLS12"
+    # Seed 000: without it the server uses SHA1, which does not fit a
+    # certificate signed with SHA-256 (0x80090331).
+    SSLAlgorithms               = "SHA256"
   }
   on_change = [hook.restart_ies]
 }
@@ -141,6 +144,18 @@ component "jobprocessor" {
   url_in {
     file    = "jobprocessor/isps.cfg"
     section = "InVision JobProcessor"
+    key     = "Url"
+  }
+}
+
+# The JobProcessor's host has its own [IES System Local] section, which
+# must use iwfms:// as well (seed 000: both sections).
+component "jobprocessor_local" {
+  endpoint = endpoint.ies
+  trusts   = [store.pem_files.client_ca]
+  url_in {
+    file    = "jobprocessor/isps.cfg"
+    section = "IES System Local"
     key     = "Url"
   }
 }

@@ -318,26 +318,8 @@ func TestOpenSSLServer(t *testing.T) {
 	cert := probetest.WriteFile(t, dir, "cert.pem", pki.Leaf.PEM())
 	key := probetest.WriteFile(t, dir, "key.pem", pki.Leaf.KeyPEM())
 	chain := probetest.WriteFile(t, dir, "chain.pem", pki.Inter.PEM())
-	addr := probetest.ClosedPort(t)
+	addr := probetest.StartOpenSSL(t, cert, key, chain)
 	_, port, _ := net.SplitHostPort(addr)
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, "openssl", "s_server", "-accept", "127.0.0.1:"+port, "-cert", cert, "-key", key, "-cert_chain", chain, "-www", "-quiet")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("openssl s_server did not start listening on %s", addr)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 	r := probe.Probe(context.Background(), "https://ies.example.test:"+port, probe.Options{Address: addr, Roots: []*x509.Certificate{pki.Root.X509}})
 	if !r.OK() || !r.Verified {
 		t.Fatalf("problems: %+v", r.Problems)

@@ -2,6 +2,7 @@ package probetest
 
 import (
 	"bufio"
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -17,6 +18,7 @@ import (
 	"math/big"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -282,6 +284,46 @@ func StartSilent(t TB, hold time.Duration) *Server {
 		_, _ = io.Copy(io.Discard, c)
 	})
 	return s
+}
+
+// StartOpenSSL starts `openssl s_server` on a free port of 127.0.0.1,
+// serving the PEM files cert and key with the chain certificates in
+// chain ("" for none), and returns host:port once it listens. The server
+// is stopped when the test ends. The caller checks that openssl exists.
+func StartOpenSSL(t TB, cert, key, chain string) string {
+	t.Helper()
+	addr := ClosedPort(t)
+	_, port, _ := net.SplitHostPort(addr)
+	args := []string{"s_server", "-accept", "127.0.0.1:" + port, "-cert", cert, "-key", key, "-www", "-quiet"}
+	if chain != "" {
+		args = append(args, "-cert_chain", chain)
+	}
+	cmd := exec.Command("openssl", args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	t.Cleanup(func() { _ = cmd.Process.Kill(); <-exited })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+			return addr
+		}
+		select {
+		case <-exited:
+			t.Fatal("openssl s_server exited: " + out.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("openssl s_server did not listen on " + addr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // ClosedPort returns an address on 127.0.0.1 where nothing listens.
