@@ -138,7 +138,9 @@ func (d *DirFS) Lock(name string) func() {
 // WriteFileAtomic writes data to path through a temporary file in the same
 // directory, fsyncs it and renames it into place, so readers see either the
 // old or the new content. Missing parent directories are created (0755).
-// An existing file keeps the given mode.
+// The file gets the given mode; an existing file keeps its owner and group
+// where the system allows, and one this process neither owns nor may
+// write is refused (see prepareReplace).
 func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -152,6 +154,9 @@ func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := prepareReplace(tmp, path); err != nil {
+		return fail(err)
 	}
 	if err := tmp.Chmod(perm); err != nil {
 		return fail(err)

@@ -186,7 +186,7 @@ func (c *cli) applyNew(destroy bool) int {
 		return 1
 	}
 	render.Text(c.s.out, p, c.opts.color)
-	if !p.HasChanges() {
+	if !p.HasChanges() && c.opts.through == "" {
 		return 0
 	}
 	if !c.opts.autoApprove {
@@ -242,7 +242,14 @@ func (c *cli) carryOut(s *session, p *plan.Plan, st *state.File) int {
 	prog := &progress{out: c.s.out}
 	s.engine.Observer = prog
 	s.engine.Env.Progress = prog.message
-	diags := s.engine.Apply(context.Background(), p, st, s.store.Save)
+	diags := s.engine.Apply(context.Background(), p, st, func(f *state.File) error {
+		// A first apply that failed before anything was made leaves no
+		// state file behind.
+		if exists, err := s.store.Exists(); err == nil && !exists && len(f.Addresses()) == 0 {
+			return nil
+		}
+		return s.store.Save(f)
+	})
 	failed := c.diags(s.cfg.Files, diags)
 	a, ch, r, d := p.Counts()
 	if failed {

@@ -72,6 +72,7 @@ func (f *File) Save(fsys providers.FS) error {
 	if !f.Changed() {
 		return nil
 	}
+	backedUp := false
 	if f.Exists {
 		backup := f.Name + BackupSuffix
 		_, err := fsys.Stat(backup)
@@ -80,12 +81,17 @@ func (f *File) Save(fsys providers.FS) error {
 			if err := fsys.WriteFile(backup, f.Before, f.Mode); err != nil {
 				return fmt.Errorf("backing up %s: %w", f.Name, err)
 			}
+			backedUp = true
 		case err != nil:
 			return fmt.Errorf("backing up %s: %w", f.Name, err)
 		}
 	}
 	after := f.Doc.Bytes()
 	if err := fsys.WriteFile(f.Name, after, f.Mode); err != nil {
+		if backedUp {
+			// The file is unchanged: the next try backs it up again.
+			_ = fsys.Remove(f.Name + BackupSuffix)
+		}
 		return err
 	}
 	f.Exists, f.Before = true, after

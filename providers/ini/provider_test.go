@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -462,4 +463,38 @@ func goldenValue(t *testing.T, path string, v cty.Value) {
 	}
 	buf.WriteByte('\n')
 	golden(t, path, buf.Bytes())
+}
+
+// failingFS fails every write of one file.
+type failingFS struct {
+	providers.FS
+	name string
+}
+
+func (f failingFS) WriteFile(name string, data []byte, perm fs.FileMode) error {
+	if name == f.name {
+		return fmt.Errorf("writing %s: %w", name, fs.ErrPermission)
+	}
+	return f.FS.WriteFile(name, data, perm)
+}
+
+// TestFailedWriteLeavesNoBackup: when the file cannot be written, the
+// backup made just before is removed again, so the file system is as it
+// was, and the next apply backs up the original again.
+func TestFailedWriteLeavesNoBackup(t *testing.T) {
+	p := ini.New()
+	env, dir := providertest.NewEnv(t)
+	setupServer(t, dir)
+	env.FS = failingFS{FS: env.FS, name: "server/isps.cfg"}
+	cfg := providertest.Decode(t, p, serverHCL, serverVars())
+	ap := p.Apply(context.Background(), providers.ApplyRequest{Address: addr, Config: cfg, Prior: providers.Null, Planned: cfg, Env: env})
+	if !ap.Diagnostics.HasErrors() || !strings.Contains(ap.Diagnostics.Error(), "permission denied") {
+		t.Fatalf("diagnostics %v, want permission denied", ap.Diagnostics)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "server/isps.cfg"+ini.BackupSuffix)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("backup left behind (stat: %v)", err)
+	}
+	if got := readFile(t, dir, "server/isps.cfg"); !bytes.Equal(got, corpus(t, "isps.cfg")) {
+		t.Errorf("file changed")
+	}
 }
