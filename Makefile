@@ -9,7 +9,7 @@ RACE    := ./plan/... ./state/... ./providers/... ./lang/...
 
 help:
 	@echo "make build  - build $(BIN)"
-	@echo "make test   - the whole test suite (needs openssl, keytool, update-ca-certificates; installs them if missing)"
+	@echo "make test   - the whole test suite (needs openssl, keytool, update-ca-certificates, trust; installs them if missing)"
 	@echo "make demo   - validate, plan and apply examples/quickstart in a temporary directory"
 	@echo "make bench  - plan/apply timings and peak memory for large configurations"
 	@echo "make lint   - gofmt check and go vet"
@@ -23,6 +23,8 @@ tools:
 		apt-get install -y openjdk-17-jre-headless >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y openjdk-17-jre-headless >/dev/null; }; }
 	@command -v update-ca-certificates >/dev/null || test -x /usr/sbin/update-ca-certificates || { echo "installing update-ca-certificates (ca-certificates)"; \
 		apt-get install -y ca-certificates >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y ca-certificates >/dev/null; }; }
+	@command -v trust >/dev/null || { echo "installing trust (p11-kit, what update-ca-trust runs)"; \
+		apt-get install -y p11-kit >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y p11-kit >/dev/null; }; }
 
 test: tools lint
 	$(GO) test -count=1 $(PKGS)

@@ -20,7 +20,10 @@
 // tests, images and chroots: for style "debian" the command then gets
 // --certsconf, --certsdir, --localcertsdir, --etccertsdir and --hooksdir
 // below root, all of which update-ca-certificates takes (its --help does
-// not list them). dir, command and bundle override each default.
+// not list them). update-ca-trust always works on /etc/pki, so with root
+// style "rhel" needs command: p11-kit's trust extract, which is what
+// update-ca-trust runs (TestRHELLayout). dir, command and bundle override
+// each default.
 //
 // The value records each file's hash, as providers/pemfiles does, and
 // whether every CA is in the bundle. Read hashes the files and looks for

@@ -249,3 +249,93 @@ func updateCommand() string {
 	}
 	return "/usr/sbin/update-ca-certificates"
 }
+
+// TestRHELLayout installs the CAs the RHEL way, below a temporary root:
+// anchors in etc/pki/ca-trust/source/anchors, and the bundle
+// etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem rebuilt by p11-kit's
+// `trust extract` with the arguments update-ca-trust gives it (Debian has
+// no update-ca-trust; p11-kit is what it runs). p11-kit reads its anchors
+// from the module configuration in HOME, which it ignores for root, so as
+// root the command runs as nobody (setpriv).
+func TestRHELLayout(t *testing.T) {
+	defer realBundle(t)()
+	if _, err := exec.LookPath("trust"); err != nil {
+		t.Fatal("trust (p11-kit) is needed; install the p11-kit package (make tools)")
+	}
+	k := testpki.New(t, "")
+	partner := testpki.New(t, "Partner ")
+	env, dir := providertest.NewEnv(t)
+	root := filepath.Join(dir, "root")
+	bundle := filepath.Join(root, "etc/pki/ca-trust/extracted/pem")
+	home := filepath.Join(dir, "home")
+	if err := os.MkdirAll(bundle, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	providertest.WriteFile(t, home, ".config/pkcs11/modules/p11-kit-trust.module",
+		"module: p11-kit-trust.so\ntrust-policy: yes\nx-init-reserved: paths="+filepath.Join(root, "etc/pki/ca-trust/source")+"\n")
+	argv := []string{"env", "HOME=" + home, "trust", "extract", "--format=pem-bundle", "--filter=ca-anchors", "--overwrite", "--comment",
+		"--purpose", "server-auth", filepath.Join(bundle, "tls-ca-bundle.pem")}
+	if os.Geteuid() == 0 {
+		// nobody must reach the directory and write the bundle.
+		for _, d := range []string{filepath.Dir(dir), dir, home, filepath.Join(home, ".config"), filepath.Join(home, ".config/pkcs11"), filepath.Join(home, ".config/pkcs11/modules")} {
+			if err := os.Chmod(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, d := range []string{bundle, filepath.Dir(bundle)} {
+			if err := os.Chmod(d, 0o777); err != nil {
+				t.Fatal(err)
+			}
+		}
+		argv = append([]string{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"}, argv...)
+	}
+	vars := vars(k, partner)
+	vars["command"] = providers.StringList(argv)
+	r := &run{t: t, dir: dir, env: env, last: providers.Null}
+	r.cfg = providertest.Decode(t, systemtrust.New(), `
+		trust   = [var.company, var.partner]
+		style   = "rhel"
+		root    = "root"
+		command = var.command`, vars)
+
+	_, pl := r.plan()
+	if !hasReason(pl, "installs Test Root CA (root/etc/pki/ca-trust/source/anchors/certform-company-test-root-ca.crt)") || !hasReason(pl, argv[0]+" will run") {
+		t.Errorf("reasons %q", pl.Reasons)
+	}
+	r.apply(pl)
+	if !providers.Bool(r.last, "in_bundle") || providers.String(r.last, "bundle") != "root/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem" {
+		t.Errorf("value %s", r.last.GoString())
+	}
+	out, err := exec.Command("openssl", "crl2pkcs7", "-nocrl", "-certfile", filepath.Join(bundle, "tls-ca-bundle.pem")).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("openssl", "pkcs7", "-print_certs", "-noout")
+	cmd.Stdin = strings.NewReader(string(out))
+	subjects, err := cmd.Output()
+	if err != nil || strings.Count(string(subjects), "subject=") != 3 {
+		t.Errorf("the bundle holds:\n%s (%v)", subjects, err)
+	}
+	r.noop()
+
+	// An anchor deleted, and the bundle rebuilt without it.
+	os.Remove(filepath.Join(root, "etc/pki/ca-trust/source/anchors/certform-company-test-intermediate-ca.crt"))
+	if out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	live, pl := r.plan()
+	if providers.Bool(live, "in_bundle") || !hasReason(pl, "certform-company-test-intermediate-ca.crt is missing") {
+		t.Errorf("in_bundle %v, reasons %q", providers.Bool(live, "in_bundle"), pl.Reasons)
+	}
+	r.apply(pl)
+	r.noop()
+
+	// Destroy takes the anchors out and rebuilds the bundle without them.
+	ap := systemtrust.New().Apply(context.Background(), providers.ApplyRequest{Address: addr, Config: providers.Null, Prior: r.last, Planned: providers.Null, Env: env})
+	if ap.Diagnostics.HasErrors() || !ap.New.IsNull() {
+		t.Fatalf("delete: %v", ap.Diagnostics)
+	}
+	if data, err := os.ReadFile(filepath.Join(bundle, "tls-ca-bundle.pem")); err != nil || strings.Contains(string(data), "BEGIN CERTIFICATE") {
+		t.Errorf("after destroy the bundle holds:\n%s (%v)", data, err)
+	}
+}
