@@ -390,6 +390,22 @@ endpoint "web" {
 			message: "the IP alone is not enough",
 		},
 		{
+			name:    "HTTP-01 with a wildcard",
+			id:      "acme-http01-names",
+			trigger: acmeCert(`listen = ":80"`, `["*.example.test"]`, `[]`),
+			pass:    acmeCert(`listen = ":80"`, `["shop.example.test", "www.example.test"]`, `[]`),
+			want:    []string{"error certificate.shop issuer.acme.le"},
+			message: "ACME validates wildcard names with DNS-01 only",
+		},
+		{
+			name:    "HTTP-01 without a domain",
+			id:      "acme-http01-names",
+			trigger: acmeCert(`listen = ":80"`, `[]`, `[]`),
+			pass:    acmeCert(`listen = ":80"`, `["shop.example.test"]`, `[]`),
+			want:    []string{"error certificate.shop issuer.acme.le"},
+			message: "certificate.shop has no dns_names",
+		},
+		{
 			name:    "HTTP-01 on a port other than 80",
 			id:      "acme-http01-listener",
 			trigger: acmeCert(`listen = ":8080"`, `["shop.example.test"]`, `[]`),
