@@ -233,3 +233,28 @@ func TestDiagnostic(t *testing.T) {
 		t.Errorf("subject %v", d.Subject)
 	}
 }
+
+// TestAcceptKeepsErrors: accepting a check that reports errors and
+// warnings accepts its warnings only.
+func TestAcceptKeepsErrors(t *testing.T) {
+	src := pki + endpointWith("iwfms://ies.example.test:45054", "") + iniWith("    SSLProtocols = \"SSLv3, TLS1, TLS12\"\n") +
+		"checks {\n  accept \"tls-protocol-versions\" {\n    reason = \"The old scanners speak TLS 1.0 only.\"\n  }\n}\n"
+	fs, diags := checks.Validate(load(t, write(t, map[string]string{"main.hcl": src})))
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	var got []string
+	for _, f := range fs {
+		if f.Check == "tls-protocol-versions" {
+			got = append(got, fmt.Sprintf("%s accepted=%q", f.Summary, f.Accepted))
+		}
+	}
+	want := []string{`SSL enabled accepted=""`, `TLS 1.0 or 1.1 enabled accepted="The old scanners speak TLS 1.0 only."`}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	shown := checks.Diagnostics(fs)
+	if len(shown) != 1 || shown[0].Severity != hcl.DiagError {
+		t.Errorf("shown %v, want the error only", shown)
+	}
+}
