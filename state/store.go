@@ -110,7 +110,7 @@ func (s *Store) Save(f *File) error {
 		return fmt.Errorf("saving state: %w", err)
 	default:
 		if old != "" && old != lineage {
-			return fmt.Errorf("saving state to %s: the file there is another state: %w", s.Path, &LineageError{Want: old, Got: lineage})
+			return fmt.Errorf("saving state to %s: the file was replaced by another state while certform ran, so it was left alone: %w", s.Path, &LineageError{Want: lineage, Got: old})
 		}
 		if err := s.backup(); err != nil {
 			return fmt.Errorf("backing up state: %w", err)

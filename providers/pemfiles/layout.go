@@ -116,11 +116,13 @@ func parseLayout(address string, config cty.Value) (layout, hcl.Diagnostics) {
 	diags = append(diags, d...)
 	l.keyMode, d = parseMode(address, "key_mode", providers.Attr(config, "key_mode"), defaultKeyMode)
 	diags = append(diags, d...)
-	if l.paths["key"] != "" && l.keyMode&0o077 != 0 {
+	// A group may need the key (0640 for the service's group, such as
+	// ssl-cert); every user may not.
+	if l.paths["key"] != "" && l.keyMode&0o007 != 0 {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
-			Summary:  "Private key readable by others",
-			Detail:   fmt.Sprintf("%s: key_mode %04o lets users other than the owner read the private key. Use \"0600\" (or \"0640\" with a group for the service).", address, l.keyMode),
+			Summary:  "Private key readable by every user",
+			Detail:   fmt.Sprintf("%s: key_mode %04o lets every user of the machine read the private key. Use \"0600\" (or \"0640\" with a group for the service).", address, l.keyMode),
 		})
 	}
 	return l, diags
