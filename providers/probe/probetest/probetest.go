@@ -233,11 +233,7 @@ func (s *Server) startTLS(t TB, get func() (*tls.Certificate, error), o []TLSOpt
 	if len(o) > 0 {
 		cfg.MinVersion, cfg.MaxVersion = o[0].MinVersion, o[0].MaxVersion
 	}
-	ln := listen(t)
-	s.ln = ln
-	s.Addr = ln.Addr().String()
-	s.Port = ln.Addr().(*net.TCPAddr).Port
-	s.serve(t, func(c net.Conn) {
+	s.start(t, func(c net.Conn) {
 		tc := tls.Server(c, cfg)
 		_ = tc.SetDeadline(time.Now().Add(5 * time.Second))
 		_ = tc.Handshake()
@@ -253,11 +249,7 @@ func (s *Server) Swap(cert tls.Certificate) { s.cert.Store(&cert) }
 func StartPlain(t TB) *Server {
 	t.Helper()
 	s := &Server{}
-	ln := listen(t)
-	s.ln = ln
-	s.Addr = ln.Addr().String()
-	s.Port = ln.Addr().(*net.TCPAddr).Port
-	s.serve(t, func(c net.Conn) {
+	s.start(t, func(c net.Conn) {
 		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
 		_, _ = bufio.NewReader(c).ReadByte()
 		_, _ = c.Write([]byte("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"))
@@ -272,11 +264,7 @@ func StartPlain(t TB) *Server {
 func StartSilent(t TB, hold time.Duration) *Server {
 	t.Helper()
 	s := &Server{}
-	ln := listen(t)
-	s.ln = ln
-	s.Addr = ln.Addr().String()
-	s.Port = ln.Addr().(*net.TCPAddr).Port
-	s.serve(t, func(c net.Conn) {
+	s.start(t, func(c net.Conn) {
 		if hold > 0 {
 			time.Sleep(hold)
 			return
@@ -350,7 +338,12 @@ func listen(t TB) net.Listener {
 	return ln
 }
 
-func (s *Server) serve(t TB, handle func(net.Conn)) {
+// start listens on a free port of 127.0.0.1 and handles each connection
+// in a goroutine of its own until the test ends.
+func (s *Server) start(t TB, handle func(net.Conn)) {
+	s.ln = listen(t)
+	s.Addr = s.ln.Addr().String()
+	s.Port = s.ln.Addr().(*net.TCPAddr).Port
 	t.Cleanup(s.Close)
 	s.wg.Add(1)
 	go func() {
