@@ -233,7 +233,10 @@ func TestDriftShowsWhatChanged(t *testing.T) {
 	if testpki.Str(live, "certificate_fingerprint") != testpki.Str(other.Leaf, "fingerprint_sha256") {
 		t.Errorf("Read does not report the certificate on disk: %s", testpki.Str(live, "certificate_fingerprint"))
 	}
-	if !hasReason(pl, "certificate in app.pfx changed outside certform") || !hasReason(pl, "chain in app.pfx changed outside certform") {
+	fp := func(v cty.Value) string { return "sha256:" + testpki.Str(v, "fingerprint_sha256")[:16] + "…" }
+	if !hasReason(pl, "certificate in app.pfx changed outside certform ("+fp(other.Leaf)+" -> "+fp(k.Leaf)+")") ||
+		!hasReason(pl, "chain in app.pfx changed outside certform (no chain -> 2 CA certificates)") ||
+		!hasReason(pl, "private key in app.pfx changed outside certform (another key)") {
 		t.Errorf("reasons %q", pl.Reasons)
 	}
 	r.apply(pl)

@@ -195,7 +195,11 @@ func describeChange(attr string, live, planned cty.Value) string {
 	}
 	switch attr {
 	case "certificate_fingerprint":
-		return orNone(short(str(live)), "none") + " -> " + short(str(planned))
+		from := short(str(live))
+		if from == "" {
+			from = "none"
+		}
+		return from + " -> " + short(str(planned))
 	case "chain":
 		count := func(v cty.Value) string {
 			n := 0
@@ -221,13 +225,6 @@ func describeChange(attr string, live, planned cty.Value) string {
 		return "another key"
 	}
 	return fmt.Sprintf("%q -> %q", str(live), str(planned))
-}
-
-func orNone(s, none string) string {
-	if s == "" {
-		return none
-	}
-	return s
 }
 
 func short(fp string) string {
