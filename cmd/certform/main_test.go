@@ -60,6 +60,7 @@ func TestScripts(t *testing.T) {
 			"tlsserver":  cmdTLSServer,
 			"tlsswap":    cmdTLSSwap,
 			"exitcode":   cmdExitCode,
+			"lockid":     cmdLockID,
 		},
 	})
 }

@@ -127,11 +127,12 @@ func (c *cli) rotationEdit(sub string, args []string) int {
 	return 0
 }
 
-// applyThrough keeps applying, one stage per round, while the last round
-// began a stage of a rotation and no rotation has begun stage through yet.
-// It stops when a gate holds the next stage back.
+// applyThrough keeps applying after a first apply, one stage per round,
+// as long as a new plan begins a stage of a rotation, until a rotation has
+// begun stage through. It stops when a gate holds the next stage back.
 func (c *cli) applyThrough(s *session, p *plan.Plan, st *state.File, targets []lang.Address) int {
-	for !entered(p, c.opts.through) && p.RotationsAdvance() {
+	// Every round begins a stage, so the stages bound the rounds.
+	for round := 0; !entered(p, c.opts.through) && round < maxRounds(p); round++ {
 		next, diags := s.engine.Plan(context.Background(), st, plan.Options{Refresh: c.opts.refresh, Targets: targets})
 		if c.diags(s.cfg.Files, diags) {
 			return 1
@@ -149,6 +150,15 @@ func (c *cli) applyThrough(s *session, p *plan.Plan, st *state.File, targets []l
 		p = next
 	}
 	return 0
+}
+
+// maxRounds is the number of stages of every rotation of a plan.
+func maxRounds(p *plan.Plan) int {
+	n := 0
+	for _, r := range p.Rotations {
+		n += r.Stages
+	}
+	return n
 }
 
 // entered reports whether the plan began the named stage of a rotation.

@@ -275,7 +275,7 @@ func (g *gates) check(ctx context.Context, d *decision) []plan.GateCondition {
 		out = append(out, g.stores(ctx, gate.Stores, incoming, fp))
 	}
 	if len(gate.Endpoints) > 0 {
-		out = append(out, g.endpoints(gate.Endpoints, incoming, fp))
+		out = append(out, g.endpoints(gate.Endpoints))
 	}
 	wait, diags := gate.MinWaitFor(g.req.Vars)
 	if diags.HasErrors() {
@@ -287,7 +287,7 @@ func (g *gates) check(ctx context.Context, d *decision) []plan.GateCondition {
 			c.Message = fmt.Sprintf("min_wait %s has passed (stage %q began %s)", providers.FormatDuration(wait), st.Name, began.UTC().Format(time.RFC3339))
 		} else {
 			c.Message = fmt.Sprintf("min_wait %s: stage %q began %s, the wait ends %s (in %s)", providers.FormatDuration(wait), st.Name,
-				began.UTC().Format(time.RFC3339), until.UTC().Format(time.RFC3339), until.Sub(g.req.Env.Now).Round(time.Minute))
+				began.UTC().Format(time.RFC3339), until.UTC().Format(time.RFC3339), roughly(until.Sub(g.req.Env.Now)))
 			c.Fix = "wait, and apply again after that time"
 		}
 		out = append(out, c)
@@ -374,39 +374,64 @@ func (g *gates) storeHolds(ctx context.Context, a lang.Address, fp string) (bool
 	return fp != "" && slices.Contains(resp.Fingerprints, fp), ""
 }
 
-// endpoints checks that every endpoint serves the incoming certificate, as
-// the refresh probed it (served_fingerprint).
-func (g *gates) endpoints(endpoints []lang.Address, incoming, fp string) plan.GateCondition {
+// endpoints checks that every endpoint serves the certificate its block
+// names now (served_fingerprint, as the refresh probed it, against the
+// recorded certificate_fingerprint): after a stage switched certificates,
+// the services were restarted and serve them.
+func (g *gates) endpoints(endpoints []lang.Address) plan.GateCondition {
 	c := plan.GateCondition{Kind: "endpoints"}
 	var notes []string
 	for _, a := range endpoints {
-		live, ok := g.req.Live[a.String()]
-		served := ""
-		if ok {
-			served = providers.String(live, "served_fingerprint")
+		addr := a.String()
+		rec := g.req.State.Resource(addr)
+		if rec == nil {
+			c.Missing = append(c.Missing, addr)
+			notes = append(notes, addr+": not created yet")
+			continue
 		}
-		if fp == "" || served != fp {
-			c.Missing = append(c.Missing, a.String())
-			switch {
-			case !ok:
-				notes = append(notes, a.String()+": not created yet")
-			case served == "":
-				notes = append(notes, a.String()+": not probed (set probe = true, and plan with refresh)")
-			}
+		want := providers.String(rec.Attributes, "certificate_fingerprint")
+		served := providers.String(g.req.Live[addr], "served_fingerprint")
+		switch {
+		case served == "":
+			c.Missing = append(c.Missing, addr)
+			notes = append(notes, addr+": not probed or not reachable (set probe = true, and plan with refresh)")
+		case served != want:
+			c.Missing = append(c.Missing, addr)
+			notes = append(notes, fmt.Sprintf("%s serves sha256:%s…, not its certificate sha256:%s…", addr, short(served), short(want)))
 		}
 	}
 	n := len(endpoints)
 	c.Met = len(c.Missing) == 0
 	if c.Met {
-		c.Message = fmt.Sprintf("all %d %s serve %s (probed)", n, plural(n, "endpoint", "endpoints"), incoming)
+		c.Message = fmt.Sprintf("all %d %s serve their certificates (probed)", n, plural(n, "endpoint", "endpoints"))
 		return c
 	}
-	c.Message = fmt.Sprintf("%d of %d %s do not serve %s yet: %s", len(c.Missing), n, plural(n, "endpoint", "endpoints"), incoming, strings.Join(c.Missing, ", "))
-	if len(notes) > 0 {
-		c.Message += " (" + strings.Join(notes, "; ") + ")"
+	verb := "do not"
+	if len(c.Missing) == 1 {
+		verb = "does not"
 	}
-	c.Fix = "restart the services so they load the new certificate (on_change hooks), then plan again"
+	c.Message = fmt.Sprintf("%d of %d %s %s serve its certificate yet: %s", len(c.Missing), n, plural(n, "endpoint", "endpoints"), verb, strings.Join(c.Missing, ", "))
+	if len(c.Missing) > 1 {
+		c.Message = strings.Replace(c.Message, "serve its certificate", "serve their certificates", 1)
+	}
+	c.Message += " (" + strings.Join(notes, "; ") + ")"
+	c.Fix = "restart the services so they load their new certificates (on_change hooks), then plan again"
 	return c
+}
+
+func short(fp string) string {
+	if len(fp) > 16 {
+		return fp[:16]
+	}
+	return fp
+}
+
+// roughly rounds a wait to minutes, or to seconds below a minute.
+func roughly(d time.Duration) time.Duration {
+	if d < time.Minute {
+		return d.Round(time.Second)
+	}
+	return d.Round(time.Minute)
 }
 
 func plural(n int, one, many string) string {
