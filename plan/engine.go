@@ -377,7 +377,7 @@ func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, sec *secre
 		live = providers.Null
 	}
 	resp := prov.Plan(ctx, providers.PlanRequest{Address: addr, Config: dec.Value, Prior: priorVal, Live: live, Env: e.Env})
-	diags = append(diags, withAddress(addr, r, resp.Diagnostics)...)
+	diags = appendNew(diags, withAddress(addr, r, resp.Diagnostics))
 	if resp.Diagnostics.HasErrors() {
 		return nil, diags
 	}

@@ -142,7 +142,13 @@ func (c *cli) plan(args []string) int {
 		if c.opts.chdir != "" {
 			apply = fmt.Sprintf("certform -chdir=%s apply %s", c.opts.chdir, c.opts.out)
 		}
-		fmt.Fprintf(c.s.out, "\nSaved the plan to %s. To carry out exactly these actions, run:\n    %s\n", c.path(c.opts.out), apply)
+		// After a JSON or markdown document, the note goes to stderr so
+		// that stdout stays one document.
+		note := c.s.out
+		if c.opts.json || c.opts.markdown {
+			note = c.s.err
+		}
+		fmt.Fprintf(note, "\nSaved the plan to %s. To carry out exactly these actions, run:\n    %s\n", c.path(c.opts.out), apply)
 	}
 	if c.opts.detailedExitcode && p.HasChanges() {
 		return 2
