@@ -43,7 +43,6 @@ func (e *Engine) verify(ctx context.Context, scope *lang.Scope, p *Plan, failed 
 			return nil // reported when it was applied
 		}
 		v := e.Kinds[a.Kind].(providers.Verifier)
-		e.Env.Report(addr, "checking that the change took effect")
 		more := v.Verify(ctx, providers.VerifyRequest{Address: addr, Config: dec.Value, New: scope.Get(a), Env: e.Env})
 		mu.Lock()
 		diags = append(diags, withAddress(addr, r, more)...)

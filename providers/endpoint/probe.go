@@ -147,6 +147,7 @@ func (p *Provider) Verify(ctx context.Context, req providers.VerifyRequest) hcl.
 	if want == "" || url == "" {
 		return nil
 	}
+	req.Env.Report(req.Address, "checking that the change took effect")
 	start := time.Now()
 	deadline := start.Add(pc.wait)
 	var res *probe.Result
