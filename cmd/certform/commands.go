@@ -192,7 +192,10 @@ func (c *cli) applyNew(destroy bool) int {
 		return 1
 	}
 	render.Text(c.s.out, p, c.opts.color)
-	if !p.HasChanges() && c.opts.through == "" {
+	if !p.HasChanges() {
+		if c.opts.through != "" {
+			return c.applyThrough(s, p, st, targets)
+		}
 		return 0
 	}
 	if !c.opts.autoApprove {
