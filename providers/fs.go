@@ -10,6 +10,11 @@ import (
 	"sync"
 )
 
+// BackupSuffix is appended to a file's name to keep a copy of it as it was
+// before certform first changed it (an INI file, a PEM file that was there
+// before a store wrote it).
+const BackupSuffix = ".certform.backup"
+
 // FS is the file system of the host whose TLS configuration is managed.
 // Relative names are resolved against the configuration directory.
 // Implementations must be safe for concurrent use.

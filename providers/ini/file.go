@@ -11,7 +11,7 @@ import (
 
 // BackupSuffix is appended to a file's name to keep a copy of it as it was
 // before certform first changed it.
-const BackupSuffix = ".certform.backup"
+const BackupSuffix = providers.BackupSuffix
 
 // defaultMode is the mode of INI files certform creates: readable by the
 // services that load them, writable by their owner only.

@@ -14,7 +14,8 @@ import (
 // Apply implements providers.Provider. It writes every file whose content
 // or mode differs from what is on disk (each atomically, with its mode),
 // removes files the store no longer names, and on delete removes every file
-// it wrote. When a write fails, the returned value records the files as
+// it wrote. A file that was there before the store first wrote it is kept
+// as FILE.certform.backup, and put back instead of removed. When a write fails, the returned value records the files as
 // they are on disk, so the next plan shows what is left to do.
 func (p *Provider) Apply(_ context.Context, req providers.ApplyRequest) providers.ApplyResponse {
 	if req.Planned == cty.NilVal || req.Planned.IsNull() {
@@ -33,10 +34,17 @@ func (p *Provider) Apply(_ context.Context, req providers.ApplyRequest) provider
 		return providers.ApplyResponse{New: prior, Diagnostics: diags}
 	}
 
+	written := entries(providers.Attr(prior, "files"))
 	for _, f := range d.files {
 		st, err := inspect(req.Env.FS, f.path, formatMode(f.mode))
 		if err == nil && st.content != nil && bytes.Equal(st.content, f.content) && stringOf(st.mode) == formatMode(f.mode) {
 			continue
+		}
+		if _, ours := written[f.path]; st.content != nil && !ours {
+			if err := keepOriginal(req.Env.FS, f.path, st.content); err != nil {
+				diags = append(diags, errorf(req.Address, "Cannot back up file", fmt.Sprintf("%s.", err)))
+				return providers.ApplyResponse{New: p.onDisk(req, d), Diagnostics: diags}
+			}
 		}
 		if err := req.Env.FS.WriteFile(f.path, f.content, f.mode); err != nil {
 			diags = append(diags, errorf(req.Address, "Cannot write file", fmt.Sprintf("%s.", err)))
@@ -51,7 +59,7 @@ func (p *Provider) Apply(_ context.Context, req providers.ApplyRequest) provider
 		if wanted[path] {
 			continue
 		}
-		if err := req.Env.FS.Remove(path); err != nil {
+		if err := removeOrRestore(req.Env.FS, path); err != nil {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagWarning,
 				Summary:  "Old file not removed",
@@ -62,11 +70,12 @@ func (p *Provider) Apply(_ context.Context, req providers.ApplyRequest) provider
 	return providers.ApplyResponse{New: d.value, Diagnostics: diags}
 }
 
-// delete removes every file the store wrote.
+// delete removes every file the store wrote, or puts back the one that was
+// there before.
 func (p *Provider) delete(req providers.ApplyRequest) providers.ApplyResponse {
 	var diags hcl.Diagnostics
 	for _, path := range sortedKeys(entries(providers.Attr(req.Prior, "files"))) {
-		if err := req.Env.FS.Remove(path); err != nil {
+		if err := removeOrRestore(req.Env.FS, path); err != nil {
 			diags = append(diags, errorf(req.Address, "Cannot remove file", fmt.Sprintf("%s.", err)))
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -276,5 +277,68 @@ func TestDeleteRemovesFiles(t *testing.T) {
 	}
 	if _, err := env.Secrets.Get(str(f.leaf, "key_id")); err != nil {
 		t.Errorf("deleting a store must leave the certificate's key in secrets: %v", err)
+	}
+}
+
+// TestExistingFileKeptAndRestored: a file that was there before the store
+// first wrote it is kept as FILE.certform.backup, with its mode, and put
+// back on delete; files certform created are removed.
+func TestExistingFileKeptAndRestored(t *testing.T) {
+	f := newFixture(t)
+	env, dir := providertest.NewEnv(t)
+	f.install(t, dir)
+	const old = "the certificate the server had\n"
+	providertest.WriteFile(t, dir, "ies.crt", old)
+	if err := os.Chmod(filepath.Join(dir, "ies.crt"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	p := pemfiles.New()
+	cfg := providertest.Decode(t, p, storeHCL, map[string]cty.Value{"ies": f.leaf})
+	ctx := context.Background()
+	pl := p.Plan(ctx, providers.PlanRequest{Address: "store.pem_files.test", Config: cfg, Prior: providers.Null, Live: providers.Null, Env: env})
+	if want := "ies.crt exists: it is kept as ies.crt.certform.backup and replaced"; !slices.Contains(pl.Reasons, want) {
+		t.Errorf("reasons %q, want %q", pl.Reasons, want)
+	}
+	ap := p.Apply(ctx, providers.ApplyRequest{Address: "store.pem_files.test", Config: cfg, Prior: providers.Null, Planned: pl.Planned, Env: env})
+	if ap.Diagnostics.HasErrors() {
+		t.Fatal(ap.Diagnostics.Error())
+	}
+	backup := filepath.Join(dir, "ies.crt.certform.backup")
+	if data, err := os.ReadFile(backup); err != nil || string(data) != old {
+		t.Fatalf("backup %q (err %v), want the old file", data, err)
+	}
+	if fi, _ := os.Stat(backup); fi.Mode().Perm() != 0o640 {
+		t.Errorf("backup mode %v, want the original's 0640", fi.Mode().Perm())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ies.key.certform.backup")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a backup of a file that was not there (err %v)", err)
+	}
+
+	// A second apply, of the store's own file, keeps the first backup.
+	prior := roundTrip(t, ap.New)
+	providertest.WriteFile(t, dir, "ies.crt", "edited by hand\n")
+	_, pl2, env2 := replan(t, env, dir, cfg, prior)
+	if ap := p.Apply(ctx, providers.ApplyRequest{Address: "store.pem_files.test", Config: cfg, Prior: prior, Planned: pl2.Planned, Env: env2}); ap.Diagnostics.HasErrors() {
+		t.Fatal(ap.Diagnostics.Error())
+	}
+	if data, _ := os.ReadFile(backup); string(data) != old {
+		t.Errorf("backup %q after a second apply, want the original", data)
+	}
+
+	env3 := *env
+	env3.FS = providers.NewDirFS(dir)
+	if ap := p.Apply(ctx, providers.ApplyRequest{Address: "store.pem_files.test", Config: cfg, Prior: prior, Planned: providers.Null, Env: &env3}); ap.Diagnostics.HasErrors() {
+		t.Fatal(ap.Diagnostics.Error())
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "ies.crt")); err != nil || string(data) != old {
+		t.Errorf("after delete ies.crt is %q (err %v), want the original back", data, err)
+	}
+	if fi, _ := os.Stat(filepath.Join(dir, "ies.crt")); fi.Mode().Perm() != 0o640 {
+		t.Errorf("restored mode %v, want 0640", fi.Mode().Perm())
+	}
+	for _, n := range []string{"ies.key", "ies.crt.certform.backup"} {
+		if _, err := os.Stat(filepath.Join(dir, n)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s still exists after delete (err %v)", n, err)
+		}
 	}
 }

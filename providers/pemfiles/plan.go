@@ -45,7 +45,7 @@ func (p *Provider) Plan(_ context.Context, req providers.PlanRequest) providers.
 		case !present && recorded && had:
 			resp.Reasons = append(resp.Reasons, f.path+" is missing")
 		case !present && resp.Files[len(resp.Files)-1].Before != nil:
-			resp.Reasons = append(resp.Reasons, f.path+" exists and will be replaced")
+			resp.Reasons = append(resp.Reasons, f.path+" exists: it is kept as "+backupPath(f.path)+" and replaced")
 		case !present:
 			resp.Reasons = append(resp.Reasons, f.path+" will be created")
 		case had && !providers.Equal(got, priorHashes[f.path]):
