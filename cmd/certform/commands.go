@@ -203,7 +203,7 @@ func (c *cli) applyNew(destroy bool) int {
 			return c.errorf("%s needs confirmation: run it from a terminal, or add --auto-approve after reviewing the plan above", op)
 		}
 		if !c.s.confirm(fmt.Sprintf("\nDo you want to perform these actions?")) {
-			fmt.Fprintf(c.s.out, "\nApply cancelled.\n")
+			fmt.Fprintf(c.s.out, "\n%s cancelled.\n", strings.ToUpper(op[:1])+op[1:])
 			return 1
 		}
 	}
