@@ -48,6 +48,16 @@ type Stage struct {
 	// Gate must hold before the next stage may begin; nil for none.
 	Gate      *Gate
 	DeclRange hcl.Range
+	// refs holds where each listed block is named, for diagnostics.
+	refs map[lang.Address]hcl.Range
+}
+
+// rangeOf returns where the stage names a block, or the stage's header.
+func (st *Stage) rangeOf(a lang.Address) hcl.Range {
+	if r, ok := st.refs[a]; ok {
+		return r
+	}
+	return st.DeclRange
 }
 
 // Gate is what must hold before the stage after its own may begin.
@@ -162,7 +172,7 @@ func Parse(body hcl.Body) (*Spec, hcl.Diagnostics) {
 }
 
 func parseStage(b *hcl.Block) (*Stage, hcl.Diagnostics) {
-	st := &Stage{Name: b.Labels[0], DeclRange: b.DefRange}
+	st := &Stage{Name: b.Labels[0], DeclRange: b.DefRange, refs: map[lang.Address]hcl.Range{}}
 	var diags hcl.Diagnostics
 	if !validName(st.Name) {
 		diags = append(diags, &hcl.Diagnostic{
@@ -183,10 +193,10 @@ func parseStage(b *hcl.Block) (*Stage, hcl.Diagnostics) {
 		case "retire":
 			diags = append(diags, static(a, cty.Bool, func(v cty.Value) { st.Retire = v.True() })...)
 		case "changes":
-			l, d := references(a, "the blocks this stage creates or changes, like [store.pkcs12.client_2027]")
+			l, d := references(a, "the blocks this stage creates or changes, like [store.pkcs12.client_2027]", st.refs)
 			st.Changes, diags = l, append(diags, d...)
 		case "remove":
-			l, d := references(a, "the blocks this stage removes, like [store.pkcs12.client_2025]")
+			l, d := references(a, "the blocks this stage removes, like [store.pkcs12.client_2025]", st.refs)
 			st.Remove, diags = l, append(diags, d...)
 		}
 	}
@@ -200,22 +210,22 @@ func parseStage(b *hcl.Block) (*Stage, hcl.Diagnostics) {
 			})
 			continue
 		}
-		g, d := parseGate(gb)
+		g, d := parseGate(gb, st.refs)
 		st.Gate, diags = g, append(diags, d...)
 	}
 	return st, diags
 }
 
-func parseGate(b *hcl.Block) (*Gate, hcl.Diagnostics) {
+func parseGate(b *hcl.Block, refs map[lang.Address]hcl.Range) (*Gate, hcl.Diagnostics) {
 	g := &Gate{DeclRange: b.DefRange}
 	content, diags := b.Body.Content(gateSchema)
 	for name, a := range content.Attributes {
 		switch name {
 		case "stores":
-			l, d := references(a, "the stores that must hold the incoming certificate, like [store.pkcs12.share]")
+			l, d := references(a, "the stores that must hold the incoming certificate, like [store.pkcs12.share]", refs)
 			g.Stores, diags = l, append(diags, d...)
 		case "endpoints":
-			l, d := references(a, "the endpoints that must serve the incoming certificate, like [endpoint.ies]")
+			l, d := references(a, "the endpoints that must serve their certificates, like [endpoint.ies]", refs)
 			g.Endpoints, diags = l, append(diags, d...)
 		case "confirm":
 			diags = append(diags, static(a, cty.String, func(v cty.Value) { g.Confirm = strings.TrimSpace(v.AsString()) })...)
@@ -302,7 +312,7 @@ func (s *Spec) checkOrder(body hcl.Body) hcl.Diagnostics {
 	for _, st := range s.Stages {
 		for _, a := range append(append([]lang.Address{}, st.Changes...), st.Remove...) {
 			if prev, ok := listed[a]; ok {
-				errorAt(st.DeclRange, "Block in two stages", fmt.Sprintf("%s is already changed or removed by stage %q; a block belongs to one stage.", a, prev))
+				errorAt(st.rangeOf(a), "Block in two stages", fmt.Sprintf("%s is already changed or removed by stage %q; a block belongs to one stage.", a, prev))
 				continue
 			}
 			listed[a] = st.Name
@@ -314,7 +324,7 @@ func (s *Spec) checkOrder(body hcl.Body) hcl.Diagnostics {
 		}
 		for _, a := range st.Gate.Stores {
 			if j := s.stageOf(a); j > i {
-				errorAt(st.Gate.DeclRange, "Gate waits for a later stage", fmt.Sprintf("The gate of stage %q waits for %s, which stage %q creates: it could never open. List the store in the changes of stage %q or an earlier one.", st.Name, a, s.Stages[j].Name, st.Name))
+				errorAt(st.rangeOf(a), "Gate waits for a later stage", fmt.Sprintf("The gate of stage %q waits for %s, which stage %q creates: it could never open. List the store in the changes of stage %q or an earlier one.", st.Name, a, s.Stages[j].Name, st.Name))
 			}
 		}
 	}
@@ -355,17 +365,18 @@ func Validate(cfg *lang.Config, addr lang.Address, s *Spec, declRange hcl.Range)
 	check := func(st *Stage, list []lang.Address, what string, kindOK func(string) bool, kindWords string) {
 		for _, a := range list {
 			r, ok := cfg.Resources[a]
+			at := st.rangeOf(a)
 			switch {
 			case !ok:
-				errorAt("Reference to undeclared block", fmt.Sprintf("Stage %q of %s lists %s in %s, which is not declared.", st.Name, addr, a, what), st.DeclRange)
+				errorAt("Reference to undeclared block", fmt.Sprintf("Stage %q of %s lists %s in %s, which is not declared.", st.Name, addr, a, what), at)
 			case cfg.IsRunner(r):
-				errorAt("Hook in a stage", fmt.Sprintf("Stage %q of %s lists %s in %s. Hooks run when a block they watch changes: put the hook in on_change of a block this stage changes.", st.Name, addr, a, what), st.DeclRange)
-			case a.Kind == "rotation":
-				errorAt("Rotation in a stage", fmt.Sprintf("Stage %q of %s lists %s in %s; stages list the blocks they change, not other rotations.", st.Name, addr, a, what), st.DeclRange)
+				errorAt("Hook in a stage", fmt.Sprintf("Stage %q of %s lists %s in %s. Hooks run when a block they watch changes: put the hook in on_change of a block this stage changes.", st.Name, addr, a, what), at)
+			case a.Kind == Kind:
+				errorAt("Rotation in a stage", fmt.Sprintf("Stage %q of %s lists %s in %s; stages list the blocks they change, not other rotations.", st.Name, addr, a, what), at)
 			case kindOK != nil && !kindOK(a.Kind):
-				errorAt("Wrong kind of block", fmt.Sprintf("Stage %q of %s lists %s in %s, which takes %s.", st.Name, addr, a, what, kindWords), st.DeclRange)
+				errorAt("Wrong kind of block", fmt.Sprintf("Stage %q of %s lists %s in %s, which takes %s.", st.Name, addr, a, what, kindWords), at)
 			case a == s.Outgoing || a == s.Incoming:
-				errorAt("Rotated certificate in a stage", fmt.Sprintf("Stage %q of %s lists %s, the certificate being rotated, in %s. Both certificates exist for the whole rotation; list the blocks that use them.", st.Name, addr, a, what), st.DeclRange)
+				errorAt("Rotated certificate in a stage", fmt.Sprintf("Stage %q of %s lists %s, the certificate being rotated, in %s. Both certificates exist for the whole rotation; list the blocks that use them.", st.Name, addr, a, what), at)
 			}
 		}
 	}
@@ -449,8 +460,9 @@ func static(a *hcl.Attribute, ty cty.Type, set func(cty.Value)) hcl.Diagnostics 
 	return nil
 }
 
-// references reads a static list of block references.
-func references(a *hcl.Attribute, what string) ([]lang.Address, hcl.Diagnostics) {
+// references reads a static list of block references, noting in refs
+// where each is named.
+func references(a *hcl.Attribute, what string, refs map[lang.Address]hcl.Range) ([]lang.Address, hcl.Diagnostics) {
 	exprs, diags := hcl.ExprList(a.Expr)
 	if diags.HasErrors() {
 		return nil, hcl.Diagnostics{{
@@ -466,6 +478,9 @@ func references(a *hcl.Attribute, what string) ([]lang.Address, hcl.Diagnostics)
 		diags = append(diags, d...)
 		if !d.HasErrors() {
 			out = append(out, addr)
+			if _, ok := refs[addr]; !ok {
+				refs[addr] = e.Range()
+			}
 		}
 	}
 	return out, diags

@@ -224,7 +224,7 @@ stage "two" {
   changes  = [store.pkcs12.x, store.pkcs12.y]
 }
 `,
-			want: []string{"10: Block in two stages", "6: Gate waits for a later stage"},
+			want: []string{"12: Block in two stages", "7: Gate waits for a later stage"},
 		},
 		{
 			name: "same certificate twice",
