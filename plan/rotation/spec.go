@@ -386,6 +386,13 @@ func Validate(cfg *lang.Config, addr lang.Address, s *Spec, declRange hcl.Range)
 		check(st, st.Remove, "remove", nil, "")
 		if st.Gate != nil {
 			check(st, st.Gate.Stores, "gate.stores", isStore, "stores (store.TYPE.NAME)")
+			for _, a := range st.Gate.Stores {
+				if r, ok := cfg.Resources[a]; ok && isStore(a.Kind) {
+					if _, ok := cfg.Kind(r).(providers.Holder); !ok {
+						errorAt("Store cannot be read for the gate", fmt.Sprintf("certform cannot list the certificates %s holds, so the gate of stage %q could never see the incoming certificate there. Leave it out of gate.stores and use confirm for it.", a, st.Name), st.rangeOf(a))
+					}
+				}
+			}
 			check(st, st.Gate.Endpoints, "gate.endpoints", func(k string) bool { return k == "endpoint" }, "endpoints (endpoint.NAME)")
 		}
 	}

@@ -209,3 +209,38 @@ func TestPreview(t *testing.T) {
 		t.Error("the thumbprint is known before the certificate is")
 	}
 }
+
+// Holds reads the store itself: a certificate removed from it (certlm.msc)
+// is not held any more.
+func TestHolds(t *testing.T) {
+	k := testpki.New(t, "")
+	env, dir := providertest.NewEnv(t)
+	k.Install(t, dir)
+	fake := newFake()
+	p := winstore.NewWithStore(fake)
+	ctx := context.Background()
+	cfg := providertest.Decode(t, p, "certificate = var.cert", map[string]cty.Value{"cert": k.Leaf})
+	fp := testpki.Str(k.Leaf, "fingerprint_sha256")
+	holds := func() []string {
+		t.Helper()
+		resp := p.Holds(ctx, providers.HoldsRequest{Address: addr, Config: cfg, Env: env})
+		if resp.Diagnostics.HasErrors() {
+			t.Fatal(resp.Diagnostics.Error())
+		}
+		return resp.Fingerprints
+	}
+	if got := holds(); len(got) != 0 {
+		t.Errorf("an empty store holds %v", got)
+	}
+	pl := p.Plan(ctx, providers.PlanRequest{Address: addr, Config: cfg, Prior: providers.Null, Live: providers.Null, Env: env})
+	if ap := p.Apply(ctx, providers.ApplyRequest{Address: addr, Config: cfg, Prior: providers.Null, Planned: pl.Planned, Env: env}); ap.Diagnostics.HasErrors() {
+		t.Fatal(ap.Diagnostics.Error())
+	}
+	if got := holds(); len(got) != 1 || got[0] != fp {
+		t.Errorf("after apply the store holds %v, want [%s]", got, fp)
+	}
+	fake.Remove("LocalMachine", "MY", pki.Thumbprint(mustParse(t, testpki.Str(k.Leaf, "pem"))))
+	if got := holds(); len(got) != 0 {
+		t.Errorf("after removal the store holds %v", got)
+	}
+}
