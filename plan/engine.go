@@ -422,8 +422,13 @@ func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, sec *secre
 		c.Action = NoOp
 		c.Reasons = nil
 	}
-	if c.Action == NoOp && resp.Planned.RawEquals(live) {
-		c.After = live // the same value: keep one copy, as in refresh
+	if c.Action == NoOp && (len(c.Sensitive) == 0 || providers.Equal(resp.Planned, live)) {
+		// The same value as state writes it (the action says so when
+		// nothing is hidden): keep one copy, as in refresh, and the types
+		// of the recorded value (a tuple where the provider built a
+		// list), so that the blocks referring to this one see what they
+		// saw in the refresh and are not decoded again (lang.Scope.Decode).
+		c.After = live
 	}
 	e.setValue(scope, r.Addr, c.After)
 	return c, diags

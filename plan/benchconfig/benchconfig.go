@@ -13,8 +13,9 @@ import (
 // Generate writes a configuration of about n resources, spread over files
 // *.hcl files, into dir, together with the INI files it edits: one CA (a
 // certificate and its issuer), then units of four resources: a certificate,
-// a PEM store, an INI file with four managed keys and a component that
-// writes its URL into that INI file.
+// a PEM store, an INI file with five managed keys and a component that
+// writes its URL into that INI file. The configuration passes every check
+// (plan/checks), so that its no-op plan prints nothing but "No changes.".
 func Generate(dir string, n, files int) error {
 	if n < 4 || files < 1 {
 		return fmt.Errorf("generating a configuration of %d resources in %d files: want at least 4 resources and 1 file", n, files)
@@ -68,6 +69,7 @@ ini_file "c%[1]d" {
     Port           = 0
     SSLPort        = 8443
     SSLCertificate = certificate.c%[1]d.common_name
+    SSLAlgorithms  = "SHA256"
     SSLProtocols   = "TLS12"
   }
 }
