@@ -43,7 +43,8 @@ certificate "api" {
 }
 
 # Where the installation's web server reads its certificate: the
-# self-signed files it shipped with are replaced.
+# self-signed files it shipped with are replaced (and kept as
+# FILE.certform.backup, which destroy puts back).
 store "pem_files" "api" {
   certificate = certificate.api
   cert        = "api/ssl/server.crt"
