@@ -167,7 +167,7 @@ func (e *Engine) applyChange(ctx context.Context, scope *lang.Scope, sec *secret
 		rec := &state.Resource{
 			Address:      c.Address,
 			Kind:         c.Kind,
-			Attributes:   redact(resp.New, unionPaths(c.Sensitive, sec.paths(resp.New))),
+			Attributes:   redact(resp.New, withLinked(prov, unionPaths(c.Sensitive, sec.paths(resp.New)))),
 			Dependencies: c.Dependencies,
 			Files:        fileHashes(pl.Files),
 			UpdatedAt:    e.Env.Now,

@@ -168,9 +168,16 @@ func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan,
 		}
 		c := &Change{Address: addr, Kind: r.Kind, Action: Delete, Reasons: []string{reason},
 			Before: before, After: providers.Null, Dependencies: r.Dependencies,
-			Sensitive: p.secrets.paths(before)}
+			Sensitive: unionPaths(p.secrets.paths(before), redactedLeaves(r.Attributes, before))}
 		if cr, ok := e.Config.Resources[a]; ok {
 			c.Triggers = addressStrings(cr.OnChange)
+		}
+		// The provider shows what the delete does to files (an INI
+		// file's keys restored), as for any other change.
+		if prov, ok := e.provider(r.Kind); ok {
+			resp := prov.Plan(ctx, providers.PlanRequest{Address: addr, Config: providers.Null, Prior: r.Attributes, Live: before, Env: e.Env})
+			c.Files = resp.Files
+			diags = append(diags, withAddress(addr, nil, resp.Diagnostics)...)
 		}
 		changes[addr] = c
 	}
@@ -397,7 +404,7 @@ func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, sec *secre
 			sec.add(v)
 		}
 	}
-	c.Sensitive = unionPaths(sec.paths(resp.Planned), sec.paths(live))
+	c.Sensitive = withLinked(prov, unionPaths(sec.paths(resp.Planned), sec.paths(live)))
 	// File diffs and reasons could show a sensitive value.
 	for i, f := range c.Files {
 		if hideAll || sec.inText(f.Before) || sec.inText(f.After) {

@@ -185,14 +185,17 @@ func (t textView) file(path string, before, after []byte, unknown, sensitive boo
 		t.printf("      file %s will be %s (content hidden: it holds a secret)\n", path, verb)
 	case unknown:
 		t.printf("      file %s will be written; its content is %s\n", path, KnownAfterApply)
+	case after == nil && before != nil:
+		// All of it is certform's: a diff would only repeat it.
+		t.printf("      file %s will be removed\n", path)
 	default:
 		diff := UnifiedDiff(path, before, after)
 		if diff == "" {
 			return
 		}
-		for _, l := range strings.Split(strings.TrimSuffix(diff, "\n"), "\n") {
+		for i, l := range strings.Split(strings.TrimSuffix(diff, "\n"), "\n") {
 			switch {
-			case strings.HasPrefix(l, "+++"), strings.HasPrefix(l, "---"):
+			case i < 2: // the --- and +++ header; a removed "-----BEGIN" line is not one
 				l = t.paint(bold, l)
 			case strings.HasPrefix(l, "+"):
 				l = t.paint(green, l)

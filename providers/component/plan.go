@@ -15,6 +15,9 @@ import (
 // replaces the resource: the old key is restored and the new one set.
 func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) providers.PlanResponse {
 	var resp providers.PlanResponse
+	if req.Config == cty.NilVal || req.Config.IsNull() {
+		return planRemoval(req)
+	}
 	cfg, err := decodeConfig(req.Config)
 	if err != nil {
 		resp.Diagnostics = configDiag(req.Address, err)
@@ -79,4 +82,27 @@ func (p *Provider) planIn(req providers.PlanRequest, resp *providers.PlanRespons
 		resp.Files = append(resp.Files, providers.FileChange{Path: cfg.file, Before: before, After: f.Doc.Bytes()})
 	}
 	return *resp
+}
+
+// planRemoval plans the delete of a recorded component: Planned is null,
+// and Files shows its file with the key's original value back.
+func planRemoval(req providers.PlanRequest) providers.PlanResponse {
+	resp := providers.PlanResponse{Planned: providers.Null}
+	if !providers.Exists(req.Prior) {
+		return resp
+	}
+	prior, err := decodeState(req.Prior)
+	if err != nil {
+		resp.Diagnostics = stateDiag(req.Address, err)
+		return resp
+	}
+	f, err := undo(req.Env.FS, prior)
+	if err != nil {
+		resp.Diagnostics = loadDiag(req.Address, err)
+		return resp
+	}
+	if f != nil && f.Changed() {
+		resp.Files = append(resp.Files, providers.FileChange{Path: f.Name, Before: f.Before, After: f.Doc.Bytes()})
+	}
+	return resp
 }

@@ -48,6 +48,8 @@ func edit(doc *Document, exists bool, prior *state, cfg *config) (*change, error
 				return nil, fmt.Errorf("restoring %s: %w", label(e.section, e.key), err)
 			}
 			switch {
+			case orig != nil && (!had || before != *orig) && prior.original[find(prior.original, e.section, e.key)].fromBackup:
+				ch.reasons = append(ch.reasons, fmt.Sprintf("%s is no longer managed: restored to its value from before certform (hidden: it was sensitive)", label(e.section, e.key)))
 			case orig != nil && (!had || before != *orig):
 				ch.reasons = append(ch.reasons, fmt.Sprintf("%s is no longer managed: restored to %s", label(e.section, e.key), strconv.Quote(*orig)))
 			case orig == nil && had:

@@ -15,6 +15,9 @@ import (
 // resource: the old file is restored and the new one edited.
 func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) providers.PlanResponse {
 	var resp providers.PlanResponse
+	if req.Config == cty.NilVal || req.Config.IsNull() {
+		return planRemoval(req)
+	}
 	cfg, err := decodeConfig(req.Config)
 	if err != nil {
 		resp.Diagnostics = configDiag(req.Address, err)
@@ -24,6 +27,10 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 	if providers.Exists(req.Prior) {
 		if prior, err = decodeState(req.Prior); err != nil {
 			resp.Diagnostics = stateDiag(req.Address, err)
+			return resp
+		}
+		if err := prior.fillOriginals(req.Env.FS); err != nil {
+			resp.Diagnostics = loadDiag(req.Address, err)
 			return resp
 		}
 	}
@@ -65,11 +72,40 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 		resp.Reasons = append(resp.Reasons, fmt.Sprintf("%s will be created", cfg.path))
 	}
 	resp.Reasons = append(resp.Reasons, ch.reasons...)
+	secret := prior != nil && prior.holdsSecrets()
 	switch {
 	case ch.unknown:
-		resp.Files = append(resp.Files, providers.FileChange{Path: cfg.path, Before: f.Before, AfterUnknown: true})
+		resp.Files = append(resp.Files, providers.FileChange{Path: cfg.path, Before: f.Before, AfterUnknown: true, Sensitive: secret})
 	case f.Changed():
-		resp.Files = append(resp.Files, providers.FileChange{Path: cfg.path, Before: f.Before, After: f.Doc.Bytes()})
+		resp.Files = append(resp.Files, providers.FileChange{Path: cfg.path, Before: f.Before, After: f.Doc.Bytes(), Sensitive: secret})
+	}
+	return resp
+}
+
+// planRemoval plans the delete of a recorded resource: Planned is null, and
+// Files shows the file with the original values back, the keys certform
+// added gone, or the file removed if certform created it.
+func planRemoval(req providers.PlanRequest) providers.PlanResponse {
+	resp := providers.PlanResponse{Planned: providers.Null}
+	if !providers.Exists(req.Prior) {
+		return resp
+	}
+	prior, err := decodeState(req.Prior)
+	if err != nil {
+		resp.Diagnostics = stateDiag(req.Address, err)
+		return resp
+	}
+	if err := prior.fillOriginals(req.Env.FS); err != nil {
+		resp.Diagnostics = loadDiag(req.Address, err)
+		return resp
+	}
+	fc, err := planDelete(req.Env.FS, prior)
+	if err != nil {
+		resp.Diagnostics = loadDiag(req.Address, err)
+		return resp
+	}
+	if fc != nil {
+		resp.Files = append(resp.Files, *fc)
 	}
 	return resp
 }
@@ -80,7 +116,7 @@ func planDelete(fsys providers.FS, prior *state) (*providers.FileChange, error) 
 	if err != nil || f == nil {
 		return nil, err
 	}
-	fc := &providers.FileChange{Path: prior.path, Before: f.Before}
+	fc := &providers.FileChange{Path: prior.path, Before: f.Before, Sensitive: prior.holdsSecrets()}
 	switch {
 	case removed:
 	case f.Changed():

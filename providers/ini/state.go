@@ -17,6 +17,9 @@ type entry struct {
 	section, key string
 	value        cty.Value
 	kind         ValueKind
+	// fromBackup marks an original value read from the file's backup,
+	// because the state left it out as sensitive (see fillOriginals).
+	fromBackup bool
 }
 
 // config is a decoded ini_file block (see DecodeBody).

@@ -15,7 +15,7 @@ import (
 // a store never needs replacing.
 func (p *Provider) Plan(_ context.Context, req providers.PlanRequest) providers.PlanResponse {
 	if req.Config == cty.NilVal || req.Config.IsNull() {
-		return providers.PlanResponse{Planned: providers.Null}
+		return providers.PlanResponse{Planned: providers.Null, Files: p.removals(req)}
 	}
 	d, diags := resolve(req.Address, req.Config, req.Env)
 	if diags.HasErrors() {
@@ -62,8 +62,13 @@ func (p *Provider) Plan(_ context.Context, req providers.PlanRequest) providers.
 			continue
 		}
 		before, _ := req.Env.FS.ReadFile(path)
-		resp.Files = append(resp.Files, providers.FileChange{Path: path, Before: before, Sensitive: providers.String(req.Prior, "key") == path})
-		resp.Reasons = append(resp.Reasons, path+" will be removed")
+		after, err := req.Env.FS.ReadFile(backupPath(path))
+		reason := path + " will be put back as it was before certform"
+		if err != nil {
+			after, reason = nil, path+" will be removed"
+		}
+		resp.Files = append(resp.Files, providers.FileChange{Path: path, Before: before, After: after, Sensitive: providers.String(req.Prior, "key") == path})
+		resp.Reasons = append(resp.Reasons, reason)
 	}
 	return resp
 }
@@ -81,4 +86,23 @@ func (p *Provider) change(req providers.PlanRequest, f file) providers.FileChang
 		AfterUnknown: !f.known,
 		Sensitive:    f.sensitive(),
 	}
+}
+
+// removals lists what delete does to each file the store wrote: the file
+// that was there before put back, or the file removed.
+func (p *Provider) removals(req providers.PlanRequest) []providers.FileChange {
+	var out []providers.FileChange
+	key := providers.String(req.Prior, "key")
+	for _, path := range sortedKeys(entries(providers.Attr(req.Prior, "files"))) {
+		before, err := req.Env.FS.ReadFile(path)
+		if err != nil {
+			continue // gone already
+		}
+		after, err := req.Env.FS.ReadFile(backupPath(path))
+		if err != nil {
+			after = nil
+		}
+		out = append(out, providers.FileChange{Path: path, Before: before, After: after, Sensitive: path == key})
+	}
+	return out
 }
