@@ -138,7 +138,7 @@ func (c *cli) applyThrough(s *session, p *plan.Plan, st *state.File, targets []l
 			return 1
 		}
 		if !next.RotationsAdvance() {
-			fmt.Fprintf(c.s.out, "\nStopped before stage %q: a gate holds the next stage back.\n\n", c.opts.through)
+			fmt.Fprintf(c.s.out, "\nStopped: no rotation may begin another stage now (--through %s).\n\n", c.opts.through)
 			render.Rotations(c.s.out, next.Rotations, c.opts.color)
 			return 0
 		}

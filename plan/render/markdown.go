@@ -23,6 +23,7 @@ func Markdown(w io.Writer, p *plan.Plan) {
 		fmt.Fprintf(w, "**Changed outside certform:** %s\n\n", strings.Join(driftAddresses(p), ", "))
 	}
 	findingsMarkdown(w, p)
+	rotationsMarkdown(w, p.Rotations)
 	if !p.HasChanges() {
 		fmt.Fprintf(w, "No changes.\n")
 		return

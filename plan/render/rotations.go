@@ -2,6 +2,7 @@ package render
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"time"
 
@@ -85,6 +86,37 @@ func (t textView) rotation(r *plan.Rotation) {
 		}
 	}
 	t.printf("\n")
+}
+
+// rotationsMarkdown writes one line per rotation and a list of its gate
+// conditions, for a reviewer to see what a stage waits for.
+func rotationsMarkdown(w io.Writer, rots []*plan.Rotation) {
+	for _, r := range rots {
+		where := r.Status
+		if r.Stage != "" {
+			where = fmt.Sprintf("%s, stage %d of %d `%s`", r.Status, r.StageNumber, r.Stages, r.Stage)
+		}
+		switch {
+		case r.Abandons:
+			fmt.Fprintf(w, "**`%s`** (%s): this plan abandons it, back to `%s`.\n\n", r.Address, where, r.Outgoing)
+		case r.Enters != "":
+			fmt.Fprintf(w, "**`%s`** (%s): this plan begins stage `%s`.\n\n", r.Address, where, r.Enters)
+		case r.NextStage != "":
+			fmt.Fprintf(w, "**`%s`** (%s): stage `%s` waits for its gate.\n\n", r.Address, where, r.NextStage)
+		default:
+			fmt.Fprintf(w, "**`%s`** (%s).\n\n", r.Address, where)
+		}
+		for _, g := range r.Gate {
+			mark := "ok"
+			if !g.Met {
+				mark = "**open**"
+			}
+			fmt.Fprintf(w, "- %s %s: %s\n", mark, g.Kind, escapeCell(g.Message))
+		}
+		if len(r.Gate) > 0 {
+			fmt.Fprintln(w)
+		}
+	}
 }
 
 // JSONRotation is a rotation in the JSON document of a plan and of

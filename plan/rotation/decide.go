@@ -132,7 +132,8 @@ func decide(ctx context.Context, g *gates, r *lang.Resource, spec *Spec, req pla
 }
 
 // users finds the blocks that refer to an attribute of a rotation, by
-// attribute.
+// attribute ("active", "installed", and "reached.STAGE" besides
+// "reached").
 func users(cfg *lang.Config, addr lang.Address) map[string][]string {
 	out := map[string][]string{}
 	for _, r := range cfg.SortedResources() {
@@ -143,11 +144,19 @@ func users(cfg *lang.Config, addr lang.Address) map[string][]string {
 			}
 			name, ok1 := t[1].(hcl.TraverseAttr)
 			attr, ok2 := t[2].(hcl.TraverseAttr)
-			if !ok1 || !ok2 || name.Name != addr.Name || seen[attr.Name] {
+			if !ok1 || !ok2 || name.Name != addr.Name {
 				continue
 			}
-			seen[attr.Name] = true
-			out[attr.Name] = append(out[attr.Name], r.Addr.String())
+			keys := []string{attr.Name}
+			if stage, ok := t[min(3, len(t)-1)].(hcl.TraverseAttr); ok && len(t) > 3 && attr.Name == "reached" {
+				keys = append(keys, "reached."+stage.Name)
+			}
+			for _, k := range keys {
+				if !seen[k] {
+					seen[k] = true
+					out[k] = append(out[k], r.Addr.String())
+				}
+			}
 		}
 	}
 	return out

@@ -96,6 +96,9 @@ func (d *decision) describe(i int, changes map[string]*plan.Change) []string {
 	if st.Retire {
 		out = append(out, fmt.Sprintf("retires %s: rotation.%s.installed holds %s only%s", s.Outgoing, d.addr.Name, s.Incoming, d.users("installed")))
 	}
+	if us := d.usersOf["reached."+st.Name]; len(us) > 0 {
+		out = append(out, fmt.Sprintf("sets rotation.%s.reached.%s%s", d.addr.Name, st.Name, d.users("reached."+st.Name)))
+	}
 	for _, a := range st.Remove {
 		out = append(out, fmt.Sprintf("removes %s%s", a, action(a)))
 	}

@@ -337,3 +337,24 @@ func TestAbandon(t *testing.T) {
 		t.Errorf("store.pem_files.late is not held after abandoning")
 	}
 }
+
+// abandon = true in the configuration abandons like the command does.
+func TestAbandonInConfiguration(t *testing.T) {
+	w := newWorkspace(t)
+	w.planApply()
+	p, _, _ := w.plan()
+	if r := the(t, p); r.NextStage != "activate" || !strings.Contains(strings.Join(r.NextChanges, "\n"), "activates certificate.new: rotation.root.active switches from certificate.old (used by store.pem_files.late)") {
+		t.Errorf("next stage %q will: %q", r.NextStage, r.NextChanges)
+	}
+	src := strings.Replace(rolloverHCL, "incoming = certificate.new\n", "incoming = certificate.new\n  abandon  = true\n", 1)
+	if err := os.WriteFile(filepath.Join(w.dir, "main.hcl"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p = w.planApply()
+	if r := the(t, p); !r.Abandons {
+		t.Fatalf("abandon = true does not abandon: %+v", r)
+	}
+	if n := w.certificates("ca.pem"); n != 1 {
+		t.Errorf("ca.pem holds %d certificates after abandoning, want the old root only", n)
+	}
+}
