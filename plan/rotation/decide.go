@@ -18,8 +18,8 @@ import (
 type decision struct {
 	addr lang.Address
 	spec *Spec
-	// prior is the recorded record, nil before the rotation started;
-	// planned the record this plan writes.
+	// prior is the recorded record (status "not started" before the
+	// first apply); planned the record this plan writes.
 	prior, planned *record
 	// current is the index of the recorded stage (-1 before the first
 	// and after abandoning); target the stage this plan leaves the
@@ -111,8 +111,8 @@ func decide(ctx context.Context, g *gates, r *lang.Resource, spec *Spec, req pla
 		d.target = -1
 	case wantAbandon && d.current >= act:
 		return nil, errorf("Cannot abandon after activation",
-			fmt.Sprintf("Stage %q activated %s already, so going back is a rotation of its own: write a new rotation from %s to %s. Remove abandon = true (or the abandon request, with certform state rm %s and a new rotation).",
-				spec.Stages[act].Name, spec.Incoming, spec.Incoming, spec.Outgoing, addr))
+			fmt.Sprintf("Stage %q activated %s already, so going back is a rotation of its own: remove abandon = true, and write a new rotation from %s to %s if you must.",
+				spec.Stages[act].Name, spec.Incoming, spec.Incoming, spec.Outgoing))
 	case wantAbandon:
 		d.abandon, d.target = true, -1
 	case pr.Status == StatusNotStarted:
@@ -126,7 +126,7 @@ func decide(ctx context.Context, g *gates, r *lang.Resource, spec *Spec, req pla
 		}
 	}
 	d.planned = d.plannedRecord(req.Env.Now)
-	d.hold(req)
+	d.hold()
 	d.usersOf = users(req.Config, r.Addr)
 	return d, nil
 }
@@ -200,7 +200,7 @@ func (d *decision) plannedRecord(now time.Time) *record {
 // hold decides which blocks wait: the changes of stages after the target
 // (all of them when abandoning, which also removes what they made), and
 // the removals of stages up to it.
-func (d *decision) hold(req plan.RotateRequest) {
+func (d *decision) hold() {
 	for i, st := range d.spec.Stages {
 		for _, a := range st.Changes {
 			switch {

@@ -380,6 +380,21 @@ func Validate(cfg *lang.Config, addr lang.Address, s *Spec, declRange hcl.Range)
 			}
 		}
 	}
+	// A block of a stage cannot refer to a block a later stage makes: it
+	// would wait for it, and its own stage would never finish.
+	for i, st := range s.Stages {
+		for _, a := range st.Changes {
+			r, ok := cfg.Resources[a]
+			if !ok {
+				continue
+			}
+			for _, dep := range r.Dependencies {
+				if j := s.stageOf(dep); j > i {
+					errorAt("Block waits for a later stage", fmt.Sprintf("Stage %q of %s changes %s, which refers to %s, made only by the later stage %q. Move one of them, so that what a block needs comes in its stage or before.", st.Name, addr, a, dep, s.Stages[j].Name), st.rangeOf(a))
+				}
+			}
+		}
+	}
 	isStore := func(k string) bool { return strings.HasPrefix(k, "store.") }
 	for _, st := range s.Stages {
 		check(st, st.Changes, "changes", nil, "")

@@ -2,13 +2,20 @@ package rotation_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
+	"github.com/certform/certform/lang"
 	"github.com/certform/certform/plan/rotation"
+	"github.com/certform/certform/providers/cert"
+	"github.com/certform/certform/providers/hook"
+	"github.com/certform/certform/providers/pemfiles"
+	"github.com/certform/certform/providers/systemtrust"
 )
 
 // parse parses the body of a rotation block holding src, as lang hands
@@ -246,5 +253,80 @@ stage "two" {
 				t.Errorf("errors:\n%s\nwant:\n%s\n(all: %s)", got, want, diags.Error())
 			}
 		})
+	}
+}
+
+// Validate checks what a rotation names against the configuration; each
+// problem points at the reference.
+func TestValidate(t *testing.T) {
+	const src = `
+certificate "a" {
+  issuer      = self_signed
+  common_name = "a"
+}
+certificate "b" {
+  issuer      = self_signed
+  common_name = "b"
+}
+store "pem_files" "early" {
+  certificate = certificate.b
+  cert        = "early.pem"
+  on_change   = [hook.h]
+}
+store "pem_files" "late" {
+  certificate = certificate.b
+  cert        = "late.pem"
+}
+store "pem_files" "needs_late" {
+  trust  = [store.pem_files.late.certificate_fingerprint]
+  bundle = "x.pem"
+}
+store "system_trust" "os" {
+  trust = [certificate.a]
+}
+hook "h" {
+  command = ["true"]
+}
+rotation "r" {
+  outgoing = certificate.a
+  incoming = certificate.b
+  stage "one" {
+    changes = [store.pem_files.needs_late, hook.h, certificate.b, store.pem_files.nope]
+    gate {
+      stores    = [store.system_trust.os, store.pem_files.early]
+      endpoints = [store.pem_files.early]
+    }
+  }
+  stage "two" {
+    activate = true
+    changes  = [store.pem_files.late]
+  }
+}
+`
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, diags := lang.Load(dir, lang.Kinds{
+		"certificate":        cert.New(),
+		"store.pem_files":    pemfiles.New(),
+		"store.system_trust": systemtrust.New(),
+		"hook":               hook.New(),
+		rotation.Kind:        rotation.New(),
+	})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	got := strings.Join(errorLines(rotation.ValidateConfig(cfg)), "\n")
+	want := strings.Join([]string{
+		"33: Block waits for a later stage",
+		"33: Hook in a stage",
+		"33: Rotated certificate in a stage",
+		"33: Reference to undeclared block",
+		"35: Store cannot be read for the gate",
+		"35: Wrong kind of block",
+	}, "\n")
+	if got != want {
+		t.Errorf("errors:\n%s\nwant:\n%s", got, want)
 	}
 }
