@@ -142,7 +142,7 @@ func (e *Engine) heldChange(scope *lang.Scope, r *lang.Resource, prior *state.Re
 			live = prior.Attributes
 		}
 		c.Before, c.After = live, live
-		if h.Remove && !live.IsNull() {
+		if h.Remove { // gone already or not, it leaves the state too
 			c.Action, c.After, c.Reasons = Delete, providers.Null, []string{h.Reason}
 		}
 	}
