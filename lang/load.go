@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
@@ -55,33 +53,57 @@ func Load(dir string, kinds Kinds) (*Config, hcl.Diagnostics) {
 	}
 	sort.Strings(names)
 
+	// Each file is read and cut into pieces, the pieces of every file
+	// are parsed, and each file is joined from its pieces (lang/parse.go);
+	// a file whose pieces do not join is parsed whole, so that its
+	// diagnostics are those of hclsyntax.ParseConfig.
 	files := make([]*hcl.File, len(names))
 	fileDiags := make([]hcl.Diagnostics, len(names))
 	blocks := make([][]topBlock, len(names))
-	var wg sync.WaitGroup
-	// At most one file per CPU is parsed at once: more would not finish
-	// sooner, and each parse holds every token of its file until it ends.
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, name := range names {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			src, err := os.ReadFile(name)
-			if err != nil {
-				fileDiags[i] = hcl.Diagnostics{{
-					Severity: hcl.DiagError,
-					Summary:  "Cannot read configuration file",
-					Detail:   fmt.Sprintf("Reading %s: %v.", name, err),
-				}}
-				return
-			}
-			files[i], fileDiags[i] = hclsyntax.ParseConfig(src, relName(dir, name), hcl.InitialPos)
-			blocks[i] = cfg.splitFile(files[i])
-		}()
+	srcs := make([][]byte, len(names))
+	cuts := make([][]piece, len(names))
+	parallel(len(names), func(i int) {
+		src, err := os.ReadFile(names[i])
+		if err != nil {
+			fileDiags[i] = hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Cannot read configuration file",
+				Detail:   fmt.Sprintf("Reading %s: %v.", names[i], err),
+			}}
+			return
+		}
+		srcs[i], cuts[i] = src, cut(src)
+	})
+	type job struct{ file, piece int }
+	var jobs []job
+	pieces := make([][]parsed, len(names))
+	for i, c := range cuts {
+		pieces[i] = make([]parsed, len(c))
+		for j := range c {
+			jobs = append(jobs, job{i, j})
+		}
 	}
-	wg.Wait()
+	parallel(len(jobs), func(n int) {
+		i, j := jobs[n].file, jobs[n].piece
+		pc := cuts[i][j]
+		f, d := hclsyntax.ParseConfig(pc.src, relName(dir, names[i]), pc.start)
+		pieces[i][j] = parsed{start: pc.start.Byte, file: f, diags: d, blocks: cfg.splitFile(f)}
+	})
+	var whole []int
+	for i := range names {
+		if fileDiags[i] != nil {
+			continue // not read
+		}
+		var ok bool
+		if files[i], blocks[i], fileDiags[i], ok = join(srcs[i], pieces[i]); !ok {
+			whole = append(whole, i)
+		}
+	}
+	parallel(len(whole), func(n int) {
+		i := whole[n]
+		files[i], fileDiags[i] = hclsyntax.ParseConfig(srcs[i], relName(dir, names[i]), hcl.InitialPos)
+		blocks[i] = cfg.splitFile(files[i])
+	})
 
 	var diags hcl.Diagnostics
 	for i, f := range files {
