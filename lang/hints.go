@@ -16,25 +16,17 @@ const (
 	unsupportedBlock    = "Unsupported block type"
 )
 
-// addAllowed completes hcl's diagnostics about an unknown argument or block
-// that suggest no close name ("Did you mean ...") with what the block
-// accepts, so that a user who guessed a name far off learns the right one.
-// what names the block ("A certificate block"); schema is what it accepts.
-func addAllowed(diags hcl.Diagnostics, what string, schema *hcl.BodySchema) {
-	for _, d := range diags {
-		if needsAllowed(d) {
-			d.Detail += " " + accepts(what, schema)
-		}
-	}
-}
-
+// needsAllowed reports whether d is hcl's diagnostic about an unknown
+// argument or block that suggests no close name ("Did you mean ..."). Such
+// a diagnostic is completed with what the block accepts, so that a user who
+// guessed a name far off learns the right one.
 func needsAllowed(d *hcl.Diagnostic) bool {
 	return (d.Summary == unsupportedArgument || d.Summary == unsupportedBlock) &&
 		d.Subject != nil && !strings.Contains(d.Detail, "Did you mean")
 }
 
-// addAllowedInResource does what addAllowed does for the diagnostics of
-// decoding r's body with spec. A diagnostic inside a nested block (key in
+// addAllowedInResource completes the diagnostics of decoding r's body with
+// spec that needsAllowed picks. A diagnostic inside a nested block (key in
 // a certificate) lists what that block accepts.
 func addAllowedInResource(diags hcl.Diagnostics, r *Resource, spec hcldec.Spec) {
 	for _, d := range diags {
@@ -173,8 +165,8 @@ func list(names []string) string {
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
-// addAllowedInFiles does what addAllowed does for the diagnostics of
-// loading the configuration: at the top level of a file, and in variable
+// addAllowedInFiles completes the diagnostics of loading the configuration
+// that needsAllowed picks: at the top level of a file, and in variable
 // and output blocks. Resource bodies are decoded, and completed, later
 // (Scope.Decode).
 func (c *Config) addAllowedInFiles(diags hcl.Diagnostics) {
