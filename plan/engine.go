@@ -111,7 +111,7 @@ func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan,
 	var holds map[string]Hold
 	if e.Rotator != nil && !opts.Destroy {
 		var more hcl.Diagnostics
-		holds, more = e.Rotator.Prepare(ctx, RotateRequest{Config: e.Config, Kinds: e.Kinds, Vars: e.Vars, State: st, Live: live, Env: e.Env})
+		holds, more = e.Rotator.Prepare(ctx, RotateRequest{Config: e.Config, Kinds: e.Kinds, Vars: e.Vars, State: st, Live: live, Refreshed: opts.Refresh, Env: e.Env})
 		diags = append(diags, more...)
 		if more.HasErrors() {
 			return p, diags

@@ -29,9 +29,10 @@ type RotateRequest struct {
 	Vars   map[string]cty.Value
 	State  *state.File
 	// Live is what the refresh read, by address (the recorded values when
-	// refresh is off).
-	Live map[string]cty.Value
-	Env  *providers.Env
+	// refresh is off: Refreshed is false then).
+	Live      map[string]cty.Value
+	Refreshed bool
+	Env       *providers.Env
 }
 
 // Hold keeps a block as it is during a plan because a rotation says so: it

@@ -401,6 +401,9 @@ func (g *gates) endpoints(endpoints []lang.Address) plan.GateCondition {
 		want := providers.String(rec.Attributes, "certificate_fingerprint")
 		served := providers.String(g.req.Live[addr], "served_fingerprint")
 		switch {
+		case !g.req.Refreshed:
+			c.Missing = append(c.Missing, addr)
+			notes = append(notes, addr+": not probed, since the plan does not refresh (-refresh=false)")
 		case served == "":
 			c.Missing = append(c.Missing, addr)
 			notes = append(notes, addr+": not probed or not reachable (set probe = true, and plan with refresh)")
