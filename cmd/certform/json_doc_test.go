@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 )
@@ -107,7 +106,7 @@ func TestJSONMatchesDocs(t *testing.T) {
 				t.Errorf("%d warnings, want 1 (the key file's mode, once): %v", len(w), w)
 			}
 			if t.Failed() {
-				t.Logf("written: %v", sortedNames(written))
+				t.Logf("written: %v", sortedKeys(written))
 			}
 		})
 	}
@@ -198,13 +197,4 @@ func jsonKeys(v any, out map[string]bool) {
 			jsonKeys(x, out)
 		}
 	}
-}
-
-func sortedNames(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
