@@ -46,10 +46,7 @@ func (p *Provider) Prepare(ctx context.Context, req plan.RotateRequest) (map[str
 	holds := map[string]plan.Hold{}
 	decisions := map[string]*decision{}
 	g := &gates{req: req}
-	for _, r := range req.Config.SortedResources() {
-		if r.Addr.Kind != Kind {
-			continue
-		}
+	for _, r := range rotations(req.Config) {
 		spec, d := Parse(r.Body)
 		diags = append(diags, d...)
 		if d.HasErrors() {
@@ -75,6 +72,19 @@ func (p *Provider) Prepare(ctx context.Context, req plan.RotateRequest) (map[str
 	p.decisions = decisions
 	p.mu.Unlock()
 	return holds, diags
+}
+
+// rotations returns the rotation blocks of cfg, by address, without
+// sorting every resource of a large configuration that has none.
+func rotations(cfg *lang.Config) []*lang.Resource {
+	var out []*lang.Resource
+	for a, r := range cfg.Resources {
+		if a.Kind == Kind {
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b *lang.Resource) int { return strings.Compare(a.Addr.Name, b.Addr.Name) })
+	return out
 }
 
 // decide stages one rotation.
@@ -222,6 +232,9 @@ func (d *decision) hold() {
 // and absent (never created, or removed): it could not be planned without
 // it.
 func holdDependents(req plan.RotateRequest, holds map[string]plan.Hold) {
+	if len(holds) == 0 {
+		return // the common case: no rotation, or none holding anything
+	}
 	absent := func(a string) bool {
 		h, ok := holds[a]
 		return ok && (h.Remove || req.State.Resource(a) == nil)

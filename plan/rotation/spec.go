@@ -555,10 +555,7 @@ func validName(s string) bool {
 // reported when it is decoded (Parse) and left out here.
 func ValidateConfig(cfg *lang.Config) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	for _, r := range cfg.SortedResources() {
-		if r.Addr.Kind != Kind {
-			continue
-		}
+	for _, r := range rotations(cfg) {
 		if s, d := Parse(r.Body); !d.HasErrors() {
 			diags = append(diags, Validate(cfg, r.Addr, s, r.DeclRange)...)
 		}
