@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -85,14 +86,26 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, st *state.File, save func(*
 
 	for _, h := range p.Hooks {
 		if blocked := firstFailed(h.TriggeredBy, failed); blocked != "" {
+			// The changes that did succeed still need the hook: the
+			// state remembers it for the next apply.
+			st.SetFailedHook(state.FailedHook{Address: h.Address, FailedAt: e.Env.Now,
+				Reason: fmt.Sprintf("did not run in the last apply because %s failed", blocked)})
 			addDiags(hcl.Diagnostics{{
 				Severity: hcl.DiagWarning,
 				Summary:  h.Address + " did not run",
-				Detail:   fmt.Sprintf("%s was not run because %s failed. Fix the error and apply again; the hook runs once the change succeeds.", h.Address, blocked),
+				Detail:   fmt.Sprintf("%s was not run because %s failed. Fix the error and apply again; the state records the hook, so the next apply runs it.", h.Address, blocked),
 			}})
 			continue
 		}
-		addDiags(e.runHook(ctx, scope, h))
+		addDiags(e.runHook(ctx, scope, h, st))
+	}
+	if !p.Destroy && len(p.Targets) == 0 {
+		// A hook gone from the configuration will not run again.
+		for _, f := range st.FailedHooks() {
+			if a, err := lang.ParseAddress(f.Address); err != nil || e.Config.Resources[a] == nil {
+				st.ClearFailedHook(f.Address)
+			}
+		}
 	}
 	// With every change made and every hook run, the changes must have
 	// taken effect (an endpoint serves its new certificate).
@@ -211,15 +224,23 @@ func (e *Engine) applyDelete(ctx context.Context, c *Change, st *state.File) hcl
 	return diags
 }
 
-func (e *Engine) runHook(ctx context.Context, scope *lang.Scope, h *HookRun) hcl.Diagnostics {
+// runHook runs one hook and records the outcome in st: a hook that fails
+// is marked failed, so that the next plan runs it again (the changes that
+// triggered it are recorded as made, and would not trigger it again); one
+// that succeeds is clean.
+func (e *Engine) runHook(ctx context.Context, scope *lang.Scope, h *HookRun, st *state.File) hcl.Diagnostics {
 	a := mustAddress(h.Address)
 	r := e.Config.Resources[a]
 	runner, ok := e.Kinds[a.Kind].(providers.Runner)
 	if r == nil || !ok {
 		return nil
 	}
+	fail := func(reason string, exitCode int) {
+		st.SetFailedHook(state.FailedHook{Address: h.Address, Reason: reason, ExitCode: exitCode, FailedAt: e.Env.Now})
+	}
 	dec, diags := scope.Decode(r)
 	if diags.HasErrors() {
+		fail("could not be decoded in the last apply", 0)
 		return diags
 	}
 	e.observer().PreApply(h.Address, Update)
@@ -229,8 +250,31 @@ func (e *Engine) runHook(ctx context.Context, scope *lang.Scope, h *HookRun) hcl
 		err = resp.Diagnostics
 	}
 	e.observer().HookOutput(h.Address, resp.Output, err)
-	return withAddress(h.Address, r, resp.Diagnostics)
+	diags = withAddress(h.Address, r, resp.Diagnostics)
+	if err == nil {
+		st.ClearFailedHook(h.Address)
+		return diags
+	}
+	failure := resp.Failure
+	if failure == "" {
+		failure = "failed"
+	}
+	if resp.ExitCode != 0 {
+		fail(fmt.Sprintf("failed in the last apply with exit code %d", resp.ExitCode), resp.ExitCode)
+	} else {
+		fail(failure+" in the last apply", 0)
+	}
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			d.Detail = strings.TrimRight(d.Detail, "\n") + "\n" + runAgain
+			break
+		}
+	}
+	return diags
 }
+
+// runAgain ends the message of a failed hook.
+const runAgain = "The changes that triggered the hook were made and are recorded in the state, and the state marks the hook as failed: fix the cause, then run certform apply again, which runs the hook again (certform plan shows it)."
 
 // fileHashes records the hash of every known, non-secret file a change wrote.
 func fileHashes(files []providers.FileChange) map[string]string {

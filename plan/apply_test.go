@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -175,9 +177,10 @@ func TestApplyHooks(t *testing.T) {
 
 func TestApplyHookFails(t *testing.T) {
 	files := baseConfig()
+	// The hook fails until the file "fixed" exists.
 	files["hook.hcl"] = `
 hook "reload" {
-  command = ["sh", "-c", "echo reload failed >&2; exit 3"]
+  command = ["sh", "-c", "test -e fixed || { echo reload failed >&2; exit 3; }; echo run >> hook.log"]
 }
 `
 	w := newWorkspace(t, files)
@@ -203,9 +206,75 @@ hook "reload" {
 	if rec.count("hook hook.reload") != 1 {
 		t.Errorf("HookOutput calls: %d, want 1", rec.count("hook hook.reload"))
 	}
-	// The resources were applied and recorded all the same.
-	if got := w.state().Addresses(); !slices.Equal(got, allResources) {
+	// The resources were applied and recorded all the same, and the hook
+	// as failed.
+	failed := w.state()
+	if got := failed.Addresses(); !slices.Equal(got, allResources) {
 		t.Errorf("state addresses = %v, want %v", got, allResources)
+	}
+	want := []state.FailedHook{{Address: "hook.reload", Reason: "failed in the last apply with exit code 3", ExitCode: 3, FailedAt: w.now}}
+	if got := failed.FailedHooks(); !slices.Equal(got, want) {
+		t.Errorf("failed hooks in state = %+v, want %+v", got, want)
+	}
+
+	// The next plan changes nothing but runs the hook again, saying why;
+	// while it still fails, it stays failed.
+	p, st, e = w.plan(plan.Options{Refresh: true})
+	if a, c, r, d := p.Counts(); a+c+r+d != 0 || !p.HasChanges() {
+		t.Errorf("plan after the failure: counts %d %d %d %d, HasChanges %v; want only the hook", a, c, r, d, p.HasChanges())
+	}
+	retry := []*plan.HookRun{{Address: "hook.reload", TriggeredBy: []string{}, Command: []string{"sh", "-c", "test -e fixed || { echo reload failed >&2; exit 3; }; echo run >> hook.log"}, Retry: "failed in the last apply with exit code 3"}}
+	if !reflect.DeepEqual(p.Hooks, retry) {
+		t.Errorf("plan hooks = %+v, want %+v", p.Hooks[0], retry[0])
+	}
+	if diags := w.apply(e, p, st); !diags.HasErrors() || w.hookRuns() != 0 {
+		t.Fatalf("the retried hook should fail again: %v (runs %d)", diags, w.hookRuns())
+	}
+	if len(w.state().FailedHooks()) != 1 {
+		t.Errorf("a hook that failed again is not recorded as failed")
+	}
+
+	// Fixed, it runs once more, succeeds and is clean.
+	w.write("fixed", "")
+	p = w.planApply(plan.Options{Refresh: true})
+	if len(p.Hooks) != 1 || p.Hooks[0].Retry == "" {
+		t.Errorf("plan hooks = %+v, want hook.reload run again", p.Hooks)
+	}
+	if w.hookRuns() != 1 {
+		t.Errorf("the hook ran %d times, want 1", w.hookRuns())
+	}
+	if got := w.state().FailedHooks(); len(got) != 0 {
+		t.Errorf("failed hooks after success = %+v, want none", got)
+	}
+	if p, _, _ := w.plan(plan.Options{Refresh: true}); p.HasChanges() {
+		t.Errorf("after the hook succeeded the plan still has changes: %+v", p.Hooks)
+	}
+}
+
+// A hook removed from the configuration after it failed is not run again,
+// and its record leaves the state.
+func TestApplyFailedHookRemoved(t *testing.T) {
+	files := baseConfig()
+	files["hook.hcl"] = `
+hook "reload" {
+  command = ["false"]
+}
+`
+	w := newWorkspace(t, files)
+	p, st, e := w.plan(plan.Options{Refresh: true})
+	if diags := w.apply(e, p, st); !diags.HasErrors() {
+		t.Fatal("Apply succeeded with a failing hook")
+	}
+	for _, name := range []string{"pki.hcl", "ini.hcl"} {
+		w.write(name, regexp.MustCompile(`on_change *= \[hook.reload\]`).ReplaceAllString(w.read(name), ""))
+	}
+	w.remove("hook.hcl")
+	p = w.planApply(plan.Options{Refresh: true})
+	if len(p.Hooks) != 0 {
+		t.Errorf("plan runs %+v, a hook no longer configured", p.Hooks)
+	}
+	if got := w.state().FailedHooks(); len(got) != 0 {
+		t.Errorf("failed hooks after the hook was removed = %+v, want none", got)
 	}
 }
 
@@ -240,6 +309,10 @@ func TestApplyFailureHalfWay(t *testing.T) {
 	}
 	if w.hookRuns() != 0 {
 		t.Error("the hook ran although a change triggering it failed")
+	}
+	// The changes that succeeded still need it: the state says so.
+	if got := w.state().FailedHooks(); len(got) != 1 || got[0].Reason != "did not run in the last apply because store.pem_files.web failed" {
+		t.Errorf("failed hooks in state = %+v, want hook.reload, not run", got)
 	}
 
 	// What succeeded is in the state on disk: the certificates, the

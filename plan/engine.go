@@ -210,6 +210,9 @@ func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan,
 	}
 	p.Hooks = e.planHooks(scope, p.Changes)
 	if !opts.Destroy {
+		p.Hooks = e.retryHooks(scope, p.Hooks, st, selected)
+	}
+	if !opts.Destroy {
 		for name, o := range e.Config.Outputs {
 			v, d := scope.Output(o)
 			diags = append(diags, d...)
@@ -340,13 +343,13 @@ func (e *Engine) refresh(ctx context.Context, st *state.File, enabled bool, sele
 		if l == cty.NilVal {
 			l = providers.Null
 		}
-		same := l.RawEquals(r.Attributes)
+		same := l.RawEquals(r.Attributes) || providers.Equal(l, r.Attributes)
 		if same {
-			// The same value, types included: keep one copy, which
-			// matters for the memory of large plans.
+			// The same value as state writes it: keep one copy, which
+			// matters for the memory of large plans. Providers take the
+			// recorded shape for Live anyway (a map read back as an
+			// object), as with -refresh=false.
 			l = r.Attributes
-		} else {
-			same = providers.Equal(l, r.Attributes)
 		}
 		mu.Lock()
 		diags = append(diags, withAddress(addr, nil, resp.Diagnostics)...)
@@ -450,14 +453,7 @@ func (e *Engine) planHooks(scope *lang.Scope, changes []*Change) []*HookRun {
 		}
 		for _, h := range c.Triggers {
 			if runs[h] == nil {
-				runs[h] = &HookRun{Address: h}
-				if a, err := lang.ParseAddress(h); err == nil {
-					if r, ok := e.Config.Resources[a]; ok {
-						if d, diags := scope.Decode(r); !diags.HasErrors() {
-							runs[h].Command = providers.Strings(d.Value, "command")
-						}
-					}
-				}
+				runs[h] = &HookRun{Address: h, Command: e.hookCommand(scope, h)}
 			}
 			runs[h].TriggeredBy = append(runs[h].TriggeredBy, c.Address)
 		}
@@ -468,6 +464,53 @@ func (e *Engine) planHooks(scope *lang.Scope, changes []*Change) []*HookRun {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Address < out[j].Address })
 	return out
+}
+
+// retryHooks adds to runs the hooks the state records as failed in an
+// earlier apply (Apply records them), with the reason, as Terraform
+// replaces a resource tainted by a failed provisioner. A hook gone from the
+// configuration is not run; with targets, only a selected hook is.
+func (e *Engine) retryHooks(scope *lang.Scope, runs []*HookRun, st *state.File, selected map[lang.Address]bool) []*HookRun {
+	failed := st.FailedHooks()
+	if len(failed) == 0 {
+		return runs
+	}
+	byAddr := map[string]*HookRun{}
+	for _, r := range runs {
+		byAddr[r.Address] = r
+	}
+	for _, f := range failed {
+		a, err := lang.ParseAddress(f.Address)
+		if err != nil || e.Config.Resources[a] == nil || !e.Config.IsRunner(e.Config.Resources[a]) || (selected != nil && !selected[a]) {
+			continue
+		}
+		r := byAddr[f.Address]
+		if r == nil {
+			r = &HookRun{Address: f.Address, Command: e.hookCommand(scope, f.Address), TriggeredBy: []string{}}
+			runs = append(runs, r)
+		}
+		r.Retry = f.Reason
+	}
+	sort.Slice(runs, func(i, j int) bool { return runs[i].Address < runs[j].Address })
+	return runs
+}
+
+// hookCommand returns the command of the hook at addr, for the plan to
+// show, or nil when it is not known yet.
+func (e *Engine) hookCommand(scope *lang.Scope, addr string) []string {
+	a, err := lang.ParseAddress(addr)
+	if err != nil {
+		return nil
+	}
+	r, ok := e.Config.Resources[a]
+	if !ok {
+		return nil
+	}
+	d, diags := scope.Decode(r)
+	if diags.HasErrors() {
+		return nil
+	}
+	return providers.Strings(d.Value, "command")
 }
 
 // ConfigHash identifies the configuration and variable values a plan was

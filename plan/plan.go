@@ -88,9 +88,15 @@ type Drift struct {
 
 // HookRun is a hook that apply will run, and the changes that cause it.
 type HookRun struct {
-	Address     string
+	Address string
+	// TriggeredBy lists the changes it follows; empty when it only runs
+	// again because it failed.
 	TriggeredBy []string
 	Command     []string
+	// Retry says why the hook runs again when the state records it as
+	// failed in an earlier apply ("failed in the last apply with exit code
+	// 7"); "" when it does not.
+	Retry string
 }
 
 // Output is an output's planned value.
@@ -117,8 +123,9 @@ func (p *Plan) Counts() (add, change, replace, destroy int) {
 	return
 }
 
-// HasChanges reports whether applying the plan would do anything.
+// HasChanges reports whether applying the plan would do anything: change
+// a resource or run a hook (one that failed runs again by itself).
 func (p *Plan) HasChanges() bool {
 	a, c, r, d := p.Counts()
-	return a+c+r+d > 0
+	return a+c+r+d > 0 || len(p.Hooks) > 0
 }

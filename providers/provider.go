@@ -158,7 +158,8 @@ type BodyDecoder interface {
 }
 
 // Runner is implemented by kinds that are actions rather than objects, such
-// as hooks: they keep no state and run when something they watch changes.
+// as hooks: they keep no state of their own and run when something they
+// watch changes, or again after they failed (the engine records that).
 type Runner interface {
 	Schema() hcldec.Spec
 	// Run carries out the action. Output is what the action printed,
@@ -176,6 +177,14 @@ type RunRequest struct {
 
 // RunResponse reports what a Runner did.
 type RunResponse struct {
-	Output      []byte
+	Output []byte
+	// Failure says in a few words why the run failed, such as "failed
+	// with exit code 7" or "timed out after 5m"; "" when it succeeded.
+	// The engine records it in the state so that the next plan runs the
+	// action again and says why.
+	Failure string
+	// ExitCode is the exit status of a command that ran to its end and
+	// failed; 0 otherwise.
+	ExitCode    int
 	Diagnostics hcl.Diagnostics
 }

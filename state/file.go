@@ -40,6 +40,8 @@ type File struct {
 	mu        sync.Mutex
 	resources map[string]*Resource
 	outputs   map[string]cty.Value
+	// failedHooks holds the hooks to run again, by address (hooks.go).
+	failedHooks map[string]FailedHook
 	// encoded caches each resource as Marshal writes it, by address; an
 	// address is dropped whenever its resource changes.
 	encoded map[string][]byte
@@ -166,6 +168,7 @@ func (f *File) Clone() *File {
 		Lineage:         f.Lineage,
 		CertformVersion: f.CertformVersion,
 		outputs:         maps.Clone(f.outputs),
+		failedHooks:     maps.Clone(f.failedHooks),
 	}
 	if f.resources != nil {
 		c.resources = make(map[string]*Resource, len(f.resources))

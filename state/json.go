@@ -25,6 +25,7 @@ type fileJSON[V any] struct {
 	Lineage         string            `json:"lineage"`
 	CertformVersion string            `json:"certform_version"`
 	Outputs         map[string]V      `json:"outputs"`
+	FailedHooks     []failedHookJSON  `json:"failed_hooks,omitempty"`
 	Resources       []resourceJSON[V] `json:"resources"`
 }
 
@@ -105,6 +106,13 @@ func (f *File) encode(serial uint64, version string) ([]byte, error) {
 			return nil, fmt.Errorf("encoding state: %w", err)
 		}
 		fmt.Fprintf(&buf, "  %q: %s,\n", field.name, js)
+	}
+	if hooks := f.failedHooksJSON(); len(hooks) > 0 {
+		js, err := indentJSON(hooks, "  ")
+		if err != nil {
+			return nil, fmt.Errorf("encoding state: %w", err)
+		}
+		fmt.Fprintf(&buf, "  \"failed_hooks\": %s,\n", js)
 	}
 	buf.WriteString(`  "resources": [`)
 	for i, addr := range addrs {
@@ -347,6 +355,16 @@ func Parse(data []byte, path string) (*File, error) {
 	if len(doc.Outputs) > 0 {
 		f.outputs = doc.Outputs
 	}
+	for _, hj := range doc.FailedHooks {
+		if hj.Address == "" {
+			return nil, bad("a failed hook has no address")
+		}
+		at, err := parseTime(hj.FailedAt)
+		if err != nil {
+			return nil, bad("failed hook %s: failed_at: %v", hj.Address, err)
+		}
+		f.SetFailedHook(FailedHook{Address: hj.Address, Reason: hj.Reason, ExitCode: hj.ExitCode, FailedAt: at})
+	}
 	return f, nil
 }
 
@@ -369,6 +387,7 @@ func decodeDocument(data []byte, path string) (*fileJSON[cty.Value], error) {
 		Serial:          raw.Serial,
 		Lineage:         raw.Lineage,
 		CertformVersion: raw.CertformVersion,
+		FailedHooks:     raw.FailedHooks,
 	}
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("state file %s: %s; %s", path, fmt.Sprintf(format, args...), restoreHint(path))

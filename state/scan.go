@@ -49,6 +49,9 @@ func scanDocument(data []byte) (doc *fileJSON[cty.Value], ok bool) {
 				doc.Outputs[name] = v
 				return ok
 			})
+		case "failed_hooks":
+			// Rare (only after a hook failed): decodeDocument reads it.
+			return false
 		case "resources":
 			if s.null() {
 				doc.Resources = nil
@@ -61,7 +64,7 @@ func scanDocument(data []byte) (doc *fileJSON[cty.Value], ok bool) {
 				return ok
 			})
 		}
-		return s.unknownField(key, "format_version", "serial", "lineage", "certform_version", "outputs", "resources")
+		return s.unknownField(key, "format_version", "serial", "lineage", "certform_version", "outputs", "failed_hooks", "resources")
 	})
 	s.space()
 	return doc, ok && s.pos == len(data)

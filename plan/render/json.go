@@ -72,6 +72,9 @@ type JSONFile struct {
 type JSONHook struct {
 	Address     string   `json:"address"`
 	TriggeredBy []string `json:"triggered_by"`
+	// Retry says why a hook that failed in an earlier apply runs again;
+	// omitted when it did not fail.
+	Retry string `json:"retry,omitempty"`
 }
 
 // JSONDiagnosis is a warning.
@@ -144,7 +147,7 @@ func ToJSON(p *plan.Plan) JSONPlan {
 		out.Changes = append(out.Changes, jc)
 	}
 	for _, h := range p.Hooks {
-		out.Hooks = append(out.Hooks, JSONHook{Address: h.Address, TriggeredBy: h.TriggeredBy})
+		out.Hooks = append(out.Hooks, JSONHook{Address: h.Address, TriggeredBy: h.TriggeredBy, Retry: h.Retry})
 	}
 	for _, n := range sortedOutputNames(p) {
 		o := p.Outputs[n]

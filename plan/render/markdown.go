@@ -36,7 +36,14 @@ func Markdown(w io.Writer, p *plan.Plan) {
 		fmt.Fprintf(w, "| %s | `%s` | %s |\n", ch.Action, ch.Address, escapeCell(strings.Join(ch.Reasons, "; ")))
 	}
 	for _, h := range p.Hooks {
-		fmt.Fprintf(w, "| run | `%s` | after %s |\n", h.Address, escapeCell(strings.Join(h.TriggeredBy, ", ")))
+		var why []string
+		if len(h.TriggeredBy) > 0 {
+			why = append(why, "after "+strings.Join(h.TriggeredBy, ", "))
+		}
+		if h.Retry != "" {
+			why = append(why, h.Retry)
+		}
+		fmt.Fprintf(w, "| run | `%s` | %s |\n", h.Address, escapeCell(strings.Join(why, "; ")))
 	}
 	for _, ch := range p.Changes {
 		for _, f := range ch.Files {

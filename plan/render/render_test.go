@@ -200,6 +200,13 @@ func samplePlan() *plan.Plan {
 			Address:     "hook.reload",
 			TriggeredBy: []string{"ini_file.app", "store.pem_files.web"},
 			Command:     []string{"systemctl", "reload", "web"},
+		}, {
+			// Failed in the last apply, so it runs again, although nothing
+			// it watches changes.
+			Address:     "hook.restart_api",
+			TriggeredBy: []string{},
+			Command:     []string{"systemctl", "restart", "api"},
+			Retry:       "failed in the last apply with exit code 7",
 		}},
 		Outputs: map[string]plan.Output{
 			"fingerprint": {Value: unknownString},
@@ -342,6 +349,12 @@ func TestJSONGolden(t *testing.T) {
 	if o := p.Outputs["password"].(map[string]any); o["sensitive"] != true || o["value"] != nil {
 		t.Errorf("output password = %v", o)
 	}
+	if h := p.Hooks[1]; h.Address != "hook.restart_api" || h.Retry != "failed in the last apply with exit code 7" || h.TriggeredBy == nil {
+		t.Errorf("hooks[1] = %+v, want hook.restart_api with its retry reason", h)
+	}
+	if p.Hooks[0].Retry != "" {
+		t.Errorf("hooks[0] = %+v, want no retry reason", p.Hooks[0])
+	}
 	if p.Warnings[0].Range != "pki.hcl:3,1-12" {
 		t.Errorf("warning range = %q", p.Warnings[0].Range)
 	}
@@ -454,6 +467,21 @@ func TestUnifiedDiffAppliesWithPatch(t *testing.T) {
 		got, _ := os.ReadFile(file)
 		if err != nil || string(got) != after {
 			t.Fatalf("patch does not turn %q into %q with\n%s\npatch: %v %s\ngot %q", before, after, d, err, out, got)
+		}
+	}
+}
+
+// TestMarkdownHooks: each hook row says why it runs, a retried one why it
+// runs again.
+func TestMarkdownHooks(t *testing.T) {
+	var buf bytes.Buffer
+	render.Markdown(&buf, samplePlan())
+	for _, want := range []string{
+		"| run | `hook.reload` | after ini_file.app, store.pem_files.web |\n",
+		"| run | `hook.restart_api` | failed in the last apply with exit code 7 |\n",
+	} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("the markdown plan lacks %q:\n%s", want, buf.String())
 		}
 	}
 }

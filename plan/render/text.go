@@ -77,8 +77,14 @@ func (t textView) plan(p *plan.Plan) {
 		t.change(c)
 	}
 	for _, h := range p.Hooks {
-		t.printf("  %s %s will run %s\n      after changes to %s\n\n", t.paint(cyan, "!"), h.Address,
-			formatCommand(h.Command), strings.Join(h.TriggeredBy, ", "))
+		t.printf("  %s %s will run %s\n", t.paint(cyan, "!"), h.Address, formatCommand(h.Command))
+		if len(h.TriggeredBy) > 0 {
+			t.printf("      after changes to %s\n", strings.Join(h.TriggeredBy, ", "))
+		}
+		if h.Retry != "" {
+			t.printf("      # %s\n", h.Retry)
+		}
+		t.printf("\n")
 	}
 	a, c, r, d := p.Counts()
 	t.printf("%s %d to add, %d to change, %d to replace, %d to destroy.\n", t.paint(bold, "Plan:"), a, c, r, d)

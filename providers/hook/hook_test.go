@@ -35,6 +35,7 @@ func TestRun(t *testing.T) {
 		hcl     string
 		summary string // "" for success
 		output  string // expected in Output
+		exit    int    // expected ExitCode
 	}{
 		{
 			name:   "success with output",
@@ -51,6 +52,7 @@ func TestRun(t *testing.T) {
 			hcl:     `command = ["sh", "-c", "echo cannot restart ies >&2; exit 3"]`,
 			summary: "hook.test failed with exit code 3",
 			output:  "cannot restart ies\n",
+			exit:    3,
 		},
 		{
 			name:    "timeout",
@@ -78,14 +80,22 @@ func TestRun(t *testing.T) {
 			if string(resp.Output) != tc.output {
 				t.Errorf("Output = %q, want %q", resp.Output, tc.output)
 			}
+			if resp.ExitCode != tc.exit {
+				t.Errorf("ExitCode = %d, want %d", resp.ExitCode, tc.exit)
+			}
 			if tc.summary == "" {
-				if resp.Diagnostics.HasErrors() {
-					t.Fatal(resp.Diagnostics.Error())
+				if resp.Diagnostics.HasErrors() || resp.Failure != "" {
+					t.Fatalf("Failure %q, diagnostics %v", resp.Failure, resp.Diagnostics)
 				}
 				return
 			}
 			if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Summary != tc.summary {
 				t.Fatalf("diagnostics %v, want %q", resp.Diagnostics, tc.summary)
+			}
+			// The engine records Failure in the state, to say why the
+			// next plan runs the hook again.
+			if want := strings.TrimPrefix(tc.summary, "hook.test "); resp.Failure != want {
+				t.Errorf("Failure = %q, want %q", resp.Failure, want)
 			}
 			if d := resp.Diagnostics[0].Detail; tc.output != "" && !strings.Contains(d, strings.TrimSpace(tc.output)) {
 				t.Errorf("detail does not show the output: %s", d)
@@ -117,7 +127,7 @@ func TestCancel(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	resp := h.Run(ctx, providers.RunRequest{Address: "hook.test", Config: cfg, Dir: t.TempDir()})
-	if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Summary != "hook.test was cancelled" {
+	if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Summary != "hook.test was cancelled" || resp.Failure != "was cancelled" {
 		t.Fatalf("got %v, want cancelled", resp.Diagnostics)
 	}
 }

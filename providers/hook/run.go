@@ -63,32 +63,31 @@ func (h *Hook) Run(ctx context.Context, req providers.RunRequest) providers.RunR
 		if o := strings.TrimRight(string(resp.Output), "\n"); o != "" {
 			d += "\nOutput:\n" + o
 		}
-		return d + "\n" + notAgain
+		return d
 	}
 	var exitErr *exec.ExitError
+	var what string
 	switch {
 	case ctx.Err() != nil:
-		resp.Diagnostics = hcl.Diagnostics{diag(req.Address+" was cancelled",
-			detail("The run was interrupted while the hook was running; it was stopped."))}
+		resp.Failure = "was cancelled"
+		what = "The run was interrupted while the hook was running; it was stopped."
 	case errors.Is(runCtx.Err(), context.DeadlineExceeded):
-		resp.Diagnostics = hcl.Diagnostics{diag(fmt.Sprintf("%s timed out after %s", req.Address, providers.FormatDuration(s.timeout)),
-			detail(fmt.Sprintf("The command did not finish within its timeout of %s and was killed. Raise timeout if it needs longer.", providers.FormatDuration(s.timeout))))}
+		resp.Failure = "timed out after " + providers.FormatDuration(s.timeout)
+		what = fmt.Sprintf("The command did not finish within its timeout of %s and was killed. Raise timeout if it needs longer.", providers.FormatDuration(s.timeout))
 	case errors.As(err, &exitErr) && exitErr.ExitCode() >= 0:
-		resp.Diagnostics = hcl.Diagnostics{diag(fmt.Sprintf("%s failed with exit code %d", req.Address, exitErr.ExitCode()),
-			detail("The command exited with an error."))}
+		resp.ExitCode = exitErr.ExitCode()
+		resp.Failure = fmt.Sprintf("failed with exit code %d", resp.ExitCode)
+		what = "The command exited with an error."
 	case errors.As(err, &exitErr):
-		resp.Diagnostics = hcl.Diagnostics{diag(fmt.Sprintf("%s failed: %s", req.Address, exitErr.ProcessState),
-			detail("The command was stopped by a signal."))}
+		resp.Failure = fmt.Sprintf("failed: %s", exitErr.ProcessState)
+		what = "The command was stopped by a signal."
 	default:
-		resp.Diagnostics = hcl.Diagnostics{diag(fmt.Sprintf("%s could not run", req.Address),
-			detail(fmt.Sprintf("Starting the command failed: %s.", err)))}
+		resp.Failure = "could not run"
+		what = fmt.Sprintf("Starting the command failed: %s.", err)
 	}
+	resp.Diagnostics = hcl.Diagnostics{diag(req.Address+" "+resp.Failure, detail(what))}
 	return resp
 }
-
-// notAgain ends the message of a failed hook: a hook keeps no state, so
-// nothing reminds the next run of it.
-const notAgain = "The changes that triggered the hook were made and are recorded in the state, so the next plan shows no changes and will not run it again: fix the cause, then run the command by hand."
 
 func diag(summary, detail string) *hcl.Diagnostic {
 	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail}
