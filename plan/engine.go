@@ -426,6 +426,9 @@ func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, sec *secre
 		c.Action = Create
 	case resp.RequiresReplace:
 		c.Action = Replace
+		if cbd, ok := prov.(providers.CreateBeforeDestroy); ok {
+			c.CreateBeforeDestroy = cbd.CreateBeforeDestroy()
+		}
 	case !providers.Equal(redact(resp.Planned, c.Sensitive), redact(live, c.Sensitive)) || len(resp.Reasons) > 0:
 		c.Action = Update
 	default:

@@ -528,6 +528,25 @@ func TestPlanReplaceDNSNames(t *testing.T) {
 	}
 }
 
+// TestPlanReplaceOrder: a certificate is replaced create-before-destroy; an
+// INI file moved to another path is taken out of the old file first.
+func TestPlanReplaceOrder(t *testing.T) {
+	w := newWorkspace(t, baseConfig())
+	w.planApply(plan.Options{Refresh: true})
+
+	w.write("pki.hcl", strings.Replace(pkiHCL, `dns_names    = ["web.example.test"]`,
+		`dns_names    = ["web.example.test", "www.example.test"]`, 1))
+	w.write("moved.ini", appINI)
+	w.write("ini.hcl", strings.Replace(iniHCL, `path = "app.ini"`, `path = "moved.ini"`, 1))
+	p, _, _ := w.plan(plan.Options{Refresh: true})
+	for addr, want := range map[string]bool{"certificate.web": true, "ini_file.app": false} {
+		c := change(t, p, addr)
+		if c.Action != plan.Replace || c.CreateBeforeDestroy != want {
+			t.Errorf("%s: %s, create before destroy %v; want replace, %v (reasons %q)", addr, c.Action, c.CreateBeforeDestroy, want, c.Reasons)
+		}
+	}
+}
+
 func TestPlanReplaceRenewBefore(t *testing.T) {
 	w := newWorkspace(t, baseConfig())
 	w.planApply(plan.Options{Refresh: true})

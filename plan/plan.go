@@ -53,6 +53,10 @@ type Change struct {
 	Address string
 	Kind    string
 	Action  Action
+	// CreateBeforeDestroy is set on a Replace whose provider makes the
+	// new object before it removes the old (providers.CreateBeforeDestroy,
+	// drawn +/-); a Replace without it removes the old object first (-/+).
+	CreateBeforeDestroy bool
 	// Reasons says why the resource changes, in words for a reviewer.
 	Reasons []string
 	// Before is the live value (or the recorded one without refresh);

@@ -134,6 +134,19 @@ type Validator interface {
 	Validate(address string, config cty.Value) hcl.Diagnostics
 }
 
+// CreateBeforeDestroy is implemented by providers that replace an object by
+// making the new one before they remove the old, as Terraform's
+// create_before_destroy: a certificate's new key and certificate exist
+// before the old key is deleted, so nothing is ever without one. Plans draw
+// such a replace as +/-; the replace of any other provider removes the old
+// object first (an INI key moved to another file is taken out of the old
+// one, then written) and is drawn as -/+.
+type CreateBeforeDestroy interface {
+	// CreateBeforeDestroy reports whether a replace makes the new object
+	// first.
+	CreateBeforeDestroy() bool
+}
+
 // SecretFreeReasons is implemented by providers whose plan reasons never
 // quote a sensitive argument, nor anything read from where one is kept:
 // they name paths, aliases, fingerprints and settings such as an

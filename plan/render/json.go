@@ -43,9 +43,14 @@ type JSONDrift struct {
 // are null in After and listed by attribute name in AfterUnknown; sensitive
 // values are null and listed in AfterSensitive.
 type JSONChange struct {
-	Address        string     `json:"address"`
-	Kind           string     `json:"kind"`
-	Action         string     `json:"action"`
+	Address string `json:"address"`
+	Kind    string `json:"kind"`
+	Action  string `json:"action"`
+	// Actions spells the action out in the order apply carries it out,
+	// as Terraform's plan does: ["create"], ["delete", "create"] for a
+	// replace that removes the old object first, ["create", "delete"]
+	// for one that makes the new object first.
+	Actions        []string   `json:"actions"`
 	Reasons        []string   `json:"reasons"`
 	Before         any        `json:"before"`
 	After          any        `json:"after"`
@@ -117,6 +122,7 @@ func ToJSON(p *plan.Plan) JSONPlan {
 			Address:        c.Address,
 			Kind:           c.Kind,
 			Action:         c.Action.String(),
+			Actions:        actionSteps(c),
 			Reasons:        orEmpty(c.Reasons),
 			Before:         plain(c.Before, c.Sensitive),
 			After:          plain(c.After, c.Sensitive),
@@ -254,4 +260,15 @@ func pathString(p cty.Path) string {
 		}
 	}
 	return s
+}
+
+// actionSteps returns a change's action as the steps apply takes, in order.
+func actionSteps(c *plan.Change) []string {
+	switch {
+	case c.Action == plan.Replace && c.CreateBeforeDestroy:
+		return []string{"create", "delete"}
+	case c.Action == plan.Replace:
+		return []string{"delete", "create"}
+	}
+	return []string{c.Action.String()}
 }

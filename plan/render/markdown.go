@@ -33,7 +33,11 @@ func Markdown(w io.Writer, p *plan.Plan) {
 		if ch.Action == plan.NoOp {
 			continue
 		}
-		fmt.Fprintf(w, "| %s | `%s` | %s |\n", ch.Action, ch.Address, escapeCell(strings.Join(ch.Reasons, "; ")))
+		action := ch.Action.String()
+		if ch.Action == plan.Replace {
+			action += " `" + replaceSymbol(ch) + "`"
+		}
+		fmt.Fprintf(w, "| %s | `%s` | %s |\n", action, ch.Address, escapeCell(strings.Join(ch.Reasons, "; ")))
 	}
 	for _, h := range p.Hooks {
 		var why []string

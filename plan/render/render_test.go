@@ -129,13 +129,14 @@ func samplePlan() *plan.Plan {
 				Dependencies: []string{},
 			},
 			{
-				Address:      "certificate.web",
-				Kind:         "certificate",
-				Action:       plan.Replace,
-				Reasons:      []string{"expires in 17 days, renew_before is 30d"},
-				Before:       webBefore,
-				After:        webAfter,
-				Dependencies: []string{"issuer.ca.company"},
+				Address:             "certificate.web",
+				Kind:                "certificate",
+				Action:              plan.Replace,
+				CreateBeforeDestroy: true,
+				Reasons:             []string{"expires in 17 days, renew_before is 30d"},
+				Before:              webBefore,
+				After:               webAfter,
+				Dependencies:        []string{"issuer.ca.company"},
 			},
 			{
 				Address: "ini_file.app",
@@ -482,6 +483,44 @@ func TestMarkdownHooks(t *testing.T) {
 	} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("the markdown plan lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
+
+// TestReplaceOrder: a replace that makes the new object first is drawn +/-,
+// one that removes the old first -/+, as Terraform draws them, and the JSON
+// lists the steps in order.
+func TestReplaceOrder(t *testing.T) {
+	v := obj(map[string]cty.Value{"path": str("a.ini")})
+	p := &plan.Plan{Changes: []*plan.Change{
+		{Address: "certificate.web", Kind: "certificate", Action: plan.Replace, CreateBeforeDestroy: true, Before: v, After: v},
+		{Address: "ini_file.app", Kind: "ini_file", Action: plan.Replace, Before: v, After: v},
+		{Address: "ini_file.new", Kind: "ini_file", Action: plan.Create, Before: cty.NullVal(v.Type()), After: v},
+	}}
+	var text, md, js bytes.Buffer
+	render.Text(&text, p, false)
+	render.Markdown(&md, p)
+	if err := render.JSON(&js, p); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\n+/- certificate.web must be replaced\n", "\n-/+ ini_file.app must be replaced\n"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("the text plan lacks %q:\n%s", want, text.String())
+		}
+	}
+	for _, want := range []string{"| replace `+/-` | `certificate.web` |", "| replace `-/+` | `ini_file.app` |", "| create | `ini_file.new` |"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("the markdown plan lacks %q:\n%s", want, md.String())
+		}
+	}
+	var doc render.JSONPlan
+	if err := json.Unmarshal(js.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"certificate.web": "replace create,delete", "ini_file.app": "replace delete,create", "ini_file.new": "create create"}
+	for _, c := range doc.Changes {
+		if got := c.Action + " " + strings.Join(c.Actions, ","); got != want[c.Address] {
+			t.Errorf("%s: action and actions %q, want %q", c.Address, got, want[c.Address])
 		}
 	}
 }

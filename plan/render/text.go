@@ -91,6 +91,17 @@ func (t textView) plan(p *plan.Plan) {
 	t.outputs(p)
 }
 
+// replaceSymbol returns how a plan draws a replace, as Terraform does:
+// "+/-" when the new object is made before the old is removed
+// (create-before-destroy, as for certificates), "-/+" when the old one is
+// removed first.
+func replaceSymbol(c *plan.Change) string {
+	if c.CreateBeforeDestroy {
+		return "+/-"
+	}
+	return "-/+"
+}
+
 func formatCommand(argv []string) string {
 	if len(argv) == 0 {
 		return "its command"
@@ -105,7 +116,7 @@ func (t textView) change(c *plan.Change) {
 	case plan.Update:
 		t.printf("  %s %s will be updated in place\n", t.paint(yellow, "~"), t.paint(bold, c.Address))
 	case plan.Replace:
-		t.printf("%s %s must be replaced\n", t.paint(yellow, "-/+"), t.paint(bold, c.Address))
+		t.printf("%s %s must be replaced\n", t.paint(yellow, replaceSymbol(c)), t.paint(bold, c.Address))
 	case plan.Delete:
 		t.printf("  %s %s will be destroyed\n", t.paint(red, "-"), t.paint(bold, c.Address))
 	}

@@ -21,6 +21,8 @@ var (
 	_ providers.Provider  = (*Provider)(nil)
 	_ providers.Validator = (*Provider)(nil)
 	_ providers.Previewer = (*Provider)(nil)
+
+	_ providers.CreateBeforeDestroy = (*Provider)(nil)
 )
 
 // New returns the provider for issuer "acme" blocks.
@@ -165,6 +167,11 @@ func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) provid
 	v = setAccount(v, uri, keyID)
 	return providers.ApplyResponse{New: v, Diagnostics: diags}
 }
+
+// CreateBeforeDestroy implements providers.CreateBeforeDestroy: a new
+// account is registered and its key stored before the key of the account it
+// replaces is removed.
+func (p *Provider) CreateBeforeDestroy() bool { return true }
 
 // register makes an account key and registers it, agreeing to the CA's
 // terms of service, as ACME clients do on the user's behalf.

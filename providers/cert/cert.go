@@ -16,9 +16,15 @@ type Provider struct {
 }
 
 var (
-	_ providers.Provider  = (*Provider)(nil)
-	_ providers.Validator = (*Provider)(nil)
+	_ providers.Provider            = (*Provider)(nil)
+	_ providers.Validator           = (*Provider)(nil)
+	_ providers.CreateBeforeDestroy = (*Provider)(nil)
 )
+
+// CreateBeforeDestroy implements providers.CreateBeforeDestroy: a
+// replacement certificate and its key are made, whatever issues them,
+// before the key of the one it replaces is deleted.
+func (p *Provider) CreateBeforeDestroy() bool { return true }
 
 // New returns the provider for `certificate` blocks.
 func New(opts ...Option) *Provider {
