@@ -239,11 +239,29 @@ func (c *Config) addressNames() []string {
 }
 
 // findCycles reports every dependency cycle among resources and locals,
-// naming every address in it.
+// naming every address in it in the order the references go, from the
+// first address by name: "certificate.a → local.cn → certificate.a". The
+// diagnostic points at the first reference of that chain.
 func (c *Config) findCycles() hcl.Diagnostics {
 	// Nodes are "certificate.x" or "local.y"; edges point at dependencies.
 	edges := map[string][]string{}
-	ranges := map[string]hcl.Range{}
+	ranges := map[string]hcl.Range{}  // where each node is declared
+	refs := map[[2]string]hcl.Range{} // where an edge's first reference is
+	addRefs := func(from string, ts []hcl.Traversal) {
+		for _, t := range ts {
+			to := ""
+			if a, ok := traversalAddress(t); ok {
+				to = a.String()
+			} else if name := attrAt(t, 1); t.RootName() == "local" && name != "" {
+				to = "local." + name
+			}
+			if e := [2]string{from, to}; to != "" {
+				if _, ok := refs[e]; !ok {
+					refs[e] = t.SourceRange()
+				}
+			}
+		}
+	}
 	for _, r := range c.Resources {
 		n := r.Addr.String()
 		ranges[n] = r.DeclRange
@@ -253,6 +271,7 @@ func (c *Config) findCycles() hcl.Diagnostics {
 		for _, l := range r.locals {
 			edges[n] = append(edges[n], "local."+l)
 		}
+		addRefs(n, r.traversals)
 	}
 	for _, l := range c.Locals {
 		n := "local." + l.Name
@@ -263,6 +282,7 @@ func (c *Config) findCycles() hcl.Diagnostics {
 		for _, d := range l.Locals {
 			edges[n] = append(edges[n], "local."+d)
 		}
+		addRefs(n, l.Expr.Variables())
 	}
 	var diags hcl.Diagnostics
 	for _, scc := range stronglyConnected(edges) {
@@ -270,15 +290,84 @@ func (c *Config) findCycles() hcl.Diagnostics {
 		if len(scc) < 2 && !self {
 			continue
 		}
-		sort.Strings(scc)
+		walk := cycleWalk(scc, edges)
+		subject, ok := refs[[2]string{walk[0], walk[1]}]
+		if !ok { // a depends_on entry, which keeps no range of its own
+			subject = ranges[walk[0]]
+		}
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Dependency cycle",
-			Detail:   fmt.Sprintf("These blocks refer to each other in a circle, so none can be made first: %s. Break the cycle by removing one of the references.", strings.Join(scc, ", ")),
-			Subject:  ranges[scc[0]].Ptr(),
+			Detail:   fmt.Sprintf("These blocks refer to each other in a circle, so none can be made first: %s. Break the cycle by removing one of the references.", strings.Join(walk, " → ")),
+			Subject:  subject.Ptr(),
 		})
 	}
 	return diags
+}
+
+// cycleWalk returns a closed walk through the strongly connected nodes scc
+// that follows edges and visits every one of them: from the first node by
+// name, always on to the nearest node not visited yet, and back. For a
+// plain cycle that is the cycle itself, [a b c a]; a node that closes
+// several cycles appears once for each.
+func cycleWalk(scc []string, edges map[string][]string) []string {
+	member := map[string]bool{}
+	for _, n := range scc {
+		member[n] = true
+	}
+	next := map[string][]string{}
+	for _, n := range scc {
+		for _, m := range edges[n] {
+			if member[m] && !contains(next[n], m) {
+				next[n] = append(next[n], m)
+			}
+		}
+		sort.Strings(next[n])
+	}
+	start := slices.Min(scc)
+	walk := []string{start}
+	visited := map[string]bool{start: true}
+	for cur := start; ; {
+		// Breadth first from cur, to the nearest node not visited, or
+		// back to the start when all are.
+		parent := map[string]string{}
+		queue := []string{cur}
+		target := ""
+		for len(queue) > 0 && target == "" {
+			n := queue[0]
+			queue = queue[1:]
+			for _, m := range next[n] {
+				if _, seen := parent[m]; seen {
+					continue
+				}
+				parent[m] = n
+				if !visited[m] || (len(visited) == len(scc) && m == start) {
+					target = m
+					break
+				}
+				queue = append(queue, m)
+			}
+		}
+		if target == "" {
+			panic("lang: cycleWalk on nodes that are not strongly connected")
+		}
+		var path []string
+		for n := target; n != cur || len(path) == 0; n = parent[n] {
+			path = append(path, n)
+			if n == cur { // a node referring to itself
+				break
+			}
+		}
+		slices.Reverse(path)
+		walk = append(walk, path...)
+		for _, n := range path {
+			visited[n] = true
+		}
+		if target == start {
+			return walk
+		}
+		cur = target
+	}
 }
 
 func contains(list []string, s string) bool {

@@ -128,11 +128,63 @@ certificate "c" {
 	if !diags.HasErrors() {
 		t.Fatal("want a cycle error")
 	}
-	msg := diags.Error()
-	for _, addr := range []string{"certificate.a", "certificate.b", "certificate.c", "local.name"} {
-		if !strings.Contains(msg, addr) {
-			t.Errorf("cycle error does not name %s: %s", addr, msg)
-		}
+	// In the order the references go, from the first address by name,
+	// pointing at the first reference.
+	if len(diags) != 1 {
+		t.Fatalf("want one cycle error, got %s", diags.Error())
+	}
+	d := diags[0]
+	if want := "certificate.a → certificate.c → local.name → certificate.b → certificate.a"; !strings.Contains(d.Detail, ": "+want+".") {
+		t.Errorf("cycle error does not say %q: %s", want, d.Detail)
+	}
+	if r := d.Subject; r == nil || filepath.Base(r.Filename) != "main.hcl" || r.Start.Line != 4 || r.Start.Column != 17 || r.End.Column != 42 {
+		t.Errorf("subject %v, want main.hcl:4,17-42 (certificate.c.common_name in certificate.a)", r)
+	}
+}
+
+// TestCycleWalk: every address of a cycle is named, in order, also when
+// one address closes two cycles (it appears once for each) and when a
+// block refers to itself.
+func TestCycleWalk(t *testing.T) {
+	for _, tc := range []struct{ name, src, want string }{
+		{
+			name: "two cycles through one local",
+			src: `
+locals {
+  hub = join(",", [certificate.x.common_name, certificate.y.common_name])
+}
+certificate "x" {
+  issuer      = self_signed
+  common_name = local.hub
+}
+certificate "y" {
+  issuer      = self_signed
+  common_name = local.hub
+}
+`,
+			want: "certificate.x → local.hub → certificate.y → local.hub → certificate.x",
+		},
+		{
+			name: "self reference",
+			src: `
+certificate "me" {
+  issuer      = self_signed
+  common_name = "me.example.test"
+  dns_names   = [certificate.me.common_name]
+}
+`,
+			want: "certificate.me → certificate.me",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, diags := load(t, map[string]string{"main.hcl": tc.src})
+			if len(diags) != 1 || diags[0].Summary != "Dependency cycle" {
+				t.Fatalf("want one cycle error, got %s", diags.Error())
+			}
+			if !strings.Contains(diags[0].Detail, ": "+tc.want+".") {
+				t.Errorf("cycle error does not say %q: %s", tc.want, diags[0].Detail)
+			}
+		})
 	}
 }
 
