@@ -75,7 +75,12 @@ func (p *Provider) Read(ctx context.Context, req providers.ReadRequest) provider
 		resp.Diagnostics = loadDiag(req.Address, err)
 		return resp
 	}
-	if live != nil {
+	switch {
+	case live == nil:
+	case providers.Equal(live.url, prior.url):
+		// The URL as recorded: the recorded value is the live one.
+		resp.Live = req.Prior
+	default:
 		resp.Live = live.value()
 	}
 	return resp

@@ -33,12 +33,19 @@ func (p *Provider) Read(ctx context.Context, req providers.ReadRequest) provider
 	}
 	live := *prior
 	live.keys = nil
+	same := true
 	for _, e := range prior.keys {
 		v := cty.NullVal(cty.String)
 		if s, ok := f.Doc.Get(e.section, e.key); ok {
 			v = cty.StringVal(s)
 		}
+		same = same && v.RawEquals(e.value)
 		live.keys = append(live.keys, entry{section: e.section, key: e.key, value: v})
+	}
+	if same {
+		// Every key as recorded: the recorded value is the live one.
+		resp.Live = req.Prior
+		return resp
 	}
 	resp.Live = live.value()
 	return resp

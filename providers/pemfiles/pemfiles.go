@@ -50,7 +50,7 @@ func (p *Provider) Validate(address string, config cty.Value) hcl.Diagnostics {
 // the default for each unknown mode, so the rest of the layout can be
 // checked.
 func assumeKnown(config cty.Value) cty.Value {
-	if !config.IsKnown() || config.IsNull() || !config.Type().IsObjectType() {
+	if !config.IsKnown() || config.IsNull() || !config.Type().IsObjectType() || config.IsWhollyKnown() {
 		return config
 	}
 	m := config.AsValueMap()

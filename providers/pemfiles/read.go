@@ -23,19 +23,25 @@ func (p *Provider) Read(_ context.Context, req providers.ReadRequest) providers.
 	}
 	var diags hcl.Diagnostics
 	recorded := entries(providers.Attr(req.Prior, "modes"))
+	files := entries(providers.Attr(req.Prior, "files"))
 	hashes := map[string]cty.Value{}
 	modes := map[string]cty.Value{}
-	found := false
-	for _, path := range sortedKeys(entries(providers.Attr(req.Prior, "files"))) {
+	found, same := false, true
+	for _, path := range sortedKeys(files) {
 		st, err := inspect(req.Env.FS, path, stringOf(recorded[path]))
 		if err != nil {
 			diags = append(diags, errorf(req.Address, "Cannot read file", fmt.Sprintf("%s.", err)))
 		}
 		hashes[path], modes[path] = st.hash, st.mode
 		found = found || !st.hash.IsNull()
+		same = same && providers.Equal(st.hash, files[path]) && providers.Equal(st.mode, recorded[path])
 	}
-	if !found && !diags.HasErrors() {
+	switch {
+	case !found && !diags.HasErrors():
 		return providers.ReadResponse{Live: providers.Null}
+	case same:
+		// Every file as recorded: the recorded value is the live one.
+		return providers.ReadResponse{Live: req.Prior, Diagnostics: diags}
 	}
 	live := req.Prior.AsValueMap()
 	live["files"] = stringMap(hashes)
