@@ -14,6 +14,12 @@ variable "host" {
   description = "DNS name of the InVision Enterprise Server, as clients reach it."
 }
 
+variable "probe" {
+  type        = bool
+  default     = true
+  description = "Probe the endpoints: every plan compares the certificate they serve with the installed one, and apply waits until the restarted service serves the new one. false where certform has no way to the server (a build agent, or trying this example, whose ies.example.test does not resolve)."
+}
+
 variable "restart_command" {
   type        = list(string)
   default     = ["sh", "-c", "echo 'restart the InVision Enterprise service to load the new configuration'"]
@@ -73,13 +79,15 @@ store "pem_files" "client_ca" {
 # certificate it serves with the one certform installed (a difference is
 # drift, and on_change restarts the service); after apply, certform waits
 # until the restarted service serves the new certificate. Where the
-# endpoint cannot be reached (another network, a test), plan and apply only
-# warn; probe_required = true makes that an error.
+# endpoint cannot be reached (another network), plan and apply only warn;
+# probe_required = true makes that an error, probe_address = "HOST:PORT"
+# connects elsewhere (the URL's host is still sent as SNI), and
+# -var probe=false turns probing off.
 endpoint "ies" {
   url         = "iwfms://${var.host}:45054"
   certificate = certificate.ies
   tls_only    = true # ServerPort = 0
-  probe       = true
+  probe       = var.probe
   on_change   = [hook.restart_ies]
 }
 
@@ -87,7 +95,7 @@ endpoint "ies_http" {
   url         = "https://${var.host}:443"
   certificate = certificate.ies
   tls_only    = true # HTTPPort = 0
-  probe       = true
+  probe       = var.probe
   on_change   = [hook.restart_ies]
 }
 
