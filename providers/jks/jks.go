@@ -149,6 +149,9 @@ func parseSettings(address string, config cty.Value) (settings, hcl.Diagnostics)
 	}
 	s.mode, d = storefile.ParseMode(address, "file_mode", providers.Attr(config, "file_mode"), def)
 	diags = append(diags, d...)
+	if w := storefile.KeyModeWarning(address, "file_mode", s.mode); w != nil && !d.HasErrors() && !s.cert.IsNull() {
+		diags = append(diags, w)
+	}
 	return s, diags
 }
 

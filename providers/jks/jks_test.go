@@ -404,6 +404,12 @@ func TestValidate(t *testing.T) {
 		{"alias without certificate", truststoreHCL("JKS") + "\nalias = \"x\"", "alias without certificate"},
 		{"short password", "path = \"a\"\npassword = \"abc\"\ntrust = [var.company]", "Password too short"},
 		{"valid", truststoreHCL("JKS"), ""},
+		// A keystore with a private key, like a PKCS#12 file or a PEM
+		// key, may be readable by a group, not by every user
+		// (storefile.KeyModeWarning); a truststore holds no secret.
+		{"key readable by every user", truststoreHCL("JKS") + "\ncertificate = var.cert\nfile_mode = \"0644\"", "Private key readable by every user"},
+		{"key readable by a group", truststoreHCL("JKS") + "\ncertificate = var.cert\nfile_mode = \"0640\"", ""},
+		{"truststore readable by every user", truststoreHCL("JKS") + "\nfile_mode = \"0644\"", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			diags := p.Validate(addr, providertest.Decode(t, p, tc.hcl, vars(k)))

@@ -9,6 +9,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/certform/certform/providers"
+	"github.com/certform/certform/providers/internal/storefile"
 )
 
 // Apply implements providers.Provider. It writes every file whose content
@@ -36,8 +37,8 @@ func (p *Provider) Apply(_ context.Context, req providers.ApplyRequest) provider
 
 	written := entries(providers.Attr(prior, "files"))
 	for _, f := range d.files {
-		st, err := inspect(req.Env.FS, f.path, formatMode(f.mode))
-		if err == nil && st.content != nil && bytes.Equal(st.content, f.content) && stringOf(st.mode) == formatMode(f.mode) {
+		st, err := inspect(req.Env.FS, f.path, storefile.FormatMode(f.mode))
+		if err == nil && st.content != nil && bytes.Equal(st.content, f.content) && stringOf(st.mode) == storefile.FormatMode(f.mode) {
 			continue
 		}
 		if _, ours := written[f.path]; st.content != nil && !ours {
@@ -91,7 +92,7 @@ func (p *Provider) onDisk(req providers.ApplyRequest, d desired) cty.Value {
 	m := d.value.AsValueMap()
 	hashes, modes := map[string]cty.Value{}, map[string]cty.Value{}
 	for _, f := range d.files {
-		st, _ := inspect(req.Env.FS, f.path, formatMode(f.mode))
+		st, _ := inspect(req.Env.FS, f.path, storefile.FormatMode(f.mode))
 		hashes[f.path], modes[f.path] = st.hash, st.mode
 	}
 	m["files"], m["modes"] = stringMap(hashes), stringMap(modes)

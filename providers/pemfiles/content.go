@@ -13,6 +13,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/certform/certform/providers"
+	"github.com/certform/certform/providers/internal/storefile"
 )
 
 // file is one file a store writes.
@@ -181,8 +182,8 @@ func certificates(data []byte) ([]*x509.Certificate, error) {
 // storeValue records the layout and the hash and mode of every file.
 func storeValue(l layout, files []file, fp, keyID cty.Value) cty.Value {
 	v := map[string]cty.Value{
-		"file_mode":               cty.StringVal(formatMode(l.fileMode)),
-		"key_mode":                cty.StringVal(formatMode(l.keyMode)),
+		"file_mode":               cty.StringVal(storefile.FormatMode(l.fileMode)),
+		"key_mode":                cty.StringVal(storefile.FormatMode(l.keyMode)),
 		"certificate_fingerprint": fp,
 		"key_id":                  keyID,
 	}
@@ -199,7 +200,7 @@ func storeValue(l layout, files []file, fp, keyID cty.Value) cty.Value {
 		if f.known {
 			hashes[f.path] = cty.StringVal(hash(f.content))
 		}
-		modes[f.path] = cty.StringVal(formatMode(f.mode))
+		modes[f.path] = cty.StringVal(storefile.FormatMode(f.mode))
 	}
 	v["files"] = stringMap(hashes)
 	v["modes"] = stringMap(modes)

@@ -3,13 +3,12 @@ package pemfiles
 import (
 	"fmt"
 	"io/fs"
-	"strconv"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/certform/certform/providers"
+	"github.com/certform/certform/providers/internal/storefile"
 )
 
 // Default modes: certificates are public; a private key is readable by its
@@ -112,42 +111,15 @@ func parseLayout(address string, config cty.Value) (layout, hcl.Diagnostics) {
 	}
 
 	var d hcl.Diagnostics
-	l.fileMode, d = parseMode(address, "file_mode", providers.Attr(config, "file_mode"), defaultFileMode)
+	l.fileMode, d = storefile.ParseMode(address, "file_mode", providers.Attr(config, "file_mode"), defaultFileMode)
 	diags = append(diags, d...)
-	l.keyMode, d = parseMode(address, "key_mode", providers.Attr(config, "key_mode"), defaultKeyMode)
+	l.keyMode, d = storefile.ParseMode(address, "key_mode", providers.Attr(config, "key_mode"), defaultKeyMode)
 	diags = append(diags, d...)
-	// A group may need the key (0640 for the service's group, such as
-	// ssl-cert); every user may not.
-	if l.paths["key"] != "" && l.keyMode&0o007 != 0 {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagWarning,
-			Summary:  "Private key readable by every user",
-			Detail:   fmt.Sprintf("%s: key_mode %04o lets every user of the machine read the private key. Use \"0600\" (or \"0640\" with a group for the service).", address, l.keyMode),
-		})
+	if w := storefile.KeyModeWarning(address, "key_mode", l.keyMode); w != nil && l.paths["key"] != "" && !d.HasErrors() {
+		diags = append(diags, w)
 	}
 	return l, diags
 }
-
-// parseMode reads an octal mode such as "0644".
-func parseMode(address, name string, v cty.Value, def string) (fs.FileMode, hcl.Diagnostics) {
-	s := def
-	switch {
-	case v.IsNull():
-	case !v.IsKnown():
-		return 0, hcl.Diagnostics{errorf(address, "Mode not known", name+" is not known until apply; modes must be known when planning.")}
-	default:
-		s = v.AsString()
-	}
-	n, err := strconv.ParseUint(strings.TrimPrefix(s, "0o"), 8, 32)
-	if err != nil || n > 0o777 {
-		return 0, hcl.Diagnostics{errorf(address, "Invalid "+name,
-			fmt.Sprintf("%s is %q; write an octal permission such as \"0644\" or \"0600\".", name, s))}
-	}
-	return fs.FileMode(n), nil
-}
-
-// formatMode writes a mode as the value records it: "0644".
-func formatMode(m fs.FileMode) string { return fmt.Sprintf("%04o", uint32(m.Perm())) }
 
 func errorf(address, summary, detail string) *hcl.Diagnostic {
 	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: address + ": " + detail}

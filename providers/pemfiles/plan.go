@@ -7,6 +7,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/certform/certform/providers"
+	"github.com/certform/certform/providers/internal/storefile"
 )
 
 // Plan implements providers.Provider. Every file whose content or mode
@@ -36,7 +37,7 @@ func (p *Provider) Plan(_ context.Context, req providers.PlanRequest) providers.
 		}
 		present := providers.Exists(got)
 		contentChanged := !present || !providers.Equal(got, want)
-		modeChanged := present && stringOf(liveModes[f.path]) != formatMode(f.mode)
+		modeChanged := present && stringOf(liveModes[f.path]) != storefile.FormatMode(f.mode)
 		if !contentChanged && !modeChanged {
 			continue
 		}
@@ -54,7 +55,7 @@ func (p *Provider) Plan(_ context.Context, req providers.PlanRequest) providers.
 			resp.Reasons = append(resp.Reasons, f.path+" will be rewritten")
 		}
 		if modeChanged {
-			resp.Reasons = append(resp.Reasons, fmt.Sprintf("%s has mode %s, want %s", f.path, stringOf(liveModes[f.path]), formatMode(f.mode)))
+			resp.Reasons = append(resp.Reasons, fmt.Sprintf("%s has mode %s, want %s", f.path, stringOf(liveModes[f.path]), storefile.FormatMode(f.mode)))
 		}
 	}
 	for _, path := range sortedKeys(priorHashes) {

@@ -12,6 +12,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/certform/certform/providers"
+	"github.com/certform/certform/providers/internal/storefile"
 )
 
 // Read implements providers.Provider. It hashes every file the store
@@ -79,7 +80,7 @@ func inspect(fsys providers.FS, path, recordedMode string) (fileState, error) {
 	if err != nil {
 		return st, err
 	}
-	st.mode = cty.StringVal(formatMode(fi.Mode()))
+	st.mode = cty.StringVal(storefile.FormatMode(fi.Mode()))
 	return st, nil
 }
 

@@ -100,9 +100,8 @@ func parseSettings(address string, config cty.Value) (settings, hcl.Diagnostics)
 	}
 	s.mode, d = storefile.ParseMode(address, "file_mode", providers.Attr(config, "file_mode"), defaultMode)
 	diags = append(diags, d...)
-	if s.mode&0o077 != 0 && !d.HasErrors() {
-		diags = append(diags, pki.Warnf(address, "Private key readable by others",
-			fmt.Sprintf("file_mode %04o lets users other than the owner read the file, and its password is often weak. Use \"0600\" (or \"0640\" with a group for the service).", s.mode)))
+	if w := storefile.KeyModeWarning(address, "file_mode", s.mode); w != nil && !d.HasErrors() {
+		diags = append(diags, w)
 	}
 	return s, diags
 }

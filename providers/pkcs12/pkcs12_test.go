@@ -332,7 +332,9 @@ func TestValidate(t *testing.T) {
 	for _, tc := range []struct{ name, hcl, want string }{
 		{"bad encryption", storeHCL + "\nencryption = \"rc2\"", "Invalid encryption"},
 		{"bad mode", storeHCL + "\nfile_mode = \"rw\"", "Invalid file_mode"},
-		{"readable mode", storeHCL + "\nfile_mode = \"0644\"", "Private key readable by others"},
+		{"readable mode", storeHCL + "\nfile_mode = \"0644\"", "Private key readable by every user"},
+		// A group may read it, as pem_files allows (storefile.KeyModeWarning).
+		{"group-readable mode", storeHCL + "\nfile_mode = \"0640\"", ""},
 		{"empty path", "certificate = var.cert\npath = \"\"\npassword = var.password", "Empty path"},
 		{"valid", storeHCL, ""},
 	} {

@@ -1,7 +1,8 @@
 // Package storefile holds what the stores that write one binary file each
 // (providers/pkcs12, providers/jks) share with providers/pemfiles' way of
-// doing things: a file's hash and mode as they are on disk, and modes as
-// the configuration writes them ("0600").
+// doing things: a file's hash and mode as they are on disk, modes as the
+// configuration writes them ("0600"), and which modes are too open for a
+// file holding a private key.
 package storefile
 
 import (
@@ -84,6 +85,19 @@ func ParseMode(address, name string, v cty.Value, def string) (fs.FileMode, hcl.
 			fmt.Sprintf("%s is %q; write an octal permission such as \"0600\" or \"0644\".", name, s))}
 	}
 	return fs.FileMode(n), nil
+}
+
+// KeyModeWarning warns when mode, set by the attribute name, lets every user
+// of the machine read a file that holds a private key; it returns nil
+// otherwise. The group may read it: a service often reads its key through
+// its group (0640, such as ssl-cert), which is no problem. pem_files,
+// pkcs12 and java_keystore all judge key files so.
+func KeyModeWarning(address, name string, mode fs.FileMode) *hcl.Diagnostic {
+	if mode&0o007 == 0 {
+		return nil
+	}
+	return pki.Warnf(address, "Private key readable by every user",
+		fmt.Sprintf("%s %04o lets every user of the machine read the private key. Use \"0600\" (or \"0640\" with a group for the service).", name, uint32(mode.Perm())))
 }
 
 // FormatMode writes a mode as values record it: "0644".
