@@ -58,6 +58,10 @@ type certInfo struct {
 	// known (in a plan, after the first apply).
 	x509  *x509.Certificate
 	chain []*x509.Certificate
+	// replaced is the certificate refresh read while the plan replaces
+	// it: for a remote CA (ACME), which decides the validity itself, it
+	// tells how long the CA's certificates live.
+	replaced *x509.Certificate
 }
 
 // cert returns what is known about a certificate block; nil for another
@@ -136,6 +140,11 @@ func (m *model) cert(r *res) *certInfo {
 	}
 	if s, ok := knownString(v, "chain_pem"); ok {
 		c.chain = parsePEM(s)
+	}
+	if s, ok := knownString(r.live, "pem"); ok && c.x509 == nil {
+		if certs := parsePEM(s); len(certs) > 0 {
+			c.replaced = certs[0]
+		}
 	}
 	return c
 }

@@ -258,3 +258,52 @@ func TestAcceptKeepsErrors(t *testing.T) {
 		t.Errorf("shown %v, want the error only", shown)
 	}
 }
+
+// TestACMERenewBefore: an ACME CA decides the validity itself, so
+// renew_before is checked against the certificate the plan replaces: at
+// least as long as its lifetime, every run would order a new one. It is
+// one finding, renew-before-validity, not also a warning of the
+// certificate provider.
+func TestACMERenewBefore(t *testing.T) {
+	src := acmeCert(`listen = ":80"`, `["shop.example.test"]`, `[]`)
+	issued := time.Now().Add(-time.Hour)
+	c := probetest.New(t, nil, false, probetest.Options{CommonName: "shop.example.test", DNSNames: []string{"shop.example.test"},
+		NotBefore: issued, NotAfter: issued.Add(90 * 24 * time.Hour)})
+	value := func(renew string, pem cty.Value) cty.Value {
+		return cty.ObjectVal(map[string]cty.Value{
+			"issuer_kind":  cty.StringVal("acme"),
+			"pem":          pem,
+			"chain_pem":    cty.UnknownVal(cty.String),
+			"dns_names":    providers.StringList([]string{"shop.example.test"}),
+			"ip_addresses": cty.ListValEmpty(cty.String),
+			"is_ca":        cty.False,
+			"renew_before": cty.StringVal(renew),
+		})
+	}
+	for _, tc := range []struct {
+		renew string
+		want  []string
+	}{
+		{"30d", nil},
+		{"89d", nil},
+		{"90d", []string{"error certificate.shop"}},
+		{"120d", []string{"error certificate.shop"}},
+	} {
+		t.Run(tc.renew, func(t *testing.T) {
+			// The plan replaces the certificate: its new pem is unknown,
+			// the one refresh read is the CA's last.
+			fs := synthetic(t, src,
+				map[string]cty.Value{"certificate.shop": value(tc.renew, cty.UnknownVal(cty.String))},
+				map[string]cty.Value{"certificate.shop": value("30d", cty.StringVal(c.PEM()))})
+			if got := describe(fs, "renew-before-validity"); strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Fatalf("got %q, want %q\n%s", got, tc.want, messages(fs, "renew-before-validity"))
+			}
+			if len(tc.want) > 0 {
+				want := fmt.Sprintf("certificate.shop comes from a CA that issues certificates valid for 90 days and renew_before is %s", strings.TrimSuffix(tc.renew, "d")+" days")
+				if msg := messages(fs, "renew-before-validity"); !strings.Contains(msg, want) {
+					t.Errorf("message %q\nlacks %q", msg, want)
+				}
+			}
+		})
+	}
+}

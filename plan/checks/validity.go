@@ -122,20 +122,25 @@ func checkValidity(m *model, c *Check) {
 }
 
 // checkRenewBefore: a certificate lives longer than renew_before, or every
-// run would replace it.
+// run would replace it. An ACME CA decides the validity itself: while its
+// certificate is being replaced, the one refresh read says how long the
+// CA's certificates live.
 func checkRenewBefore(m *model, c *Check) {
 	for _, r := range m.kind("certificate") {
 		ci := m.cert(r)
 		if !ci.local() && ci.issuerKind != kindACME {
 			continue // certform does not renew it: expiring-unrenewable
 		}
-		life := ci.lifetime()
+		life, what := ci.lifetime(), "is valid for"
+		if life <= 0 && ci.replaced != nil && ci.issuerKind == kindACME {
+			life, what = ci.replaced.NotAfter.Sub(ci.replaced.NotBefore), "comes from a CA that issues certificates valid for"
+		}
 		if life <= 0 || ci.renew <= 0 || ci.renew < life {
 			continue
 		}
 		m.add(c, hcl.DiagError, []*res{r}, "renew_before is not shorter than the validity",
-			fmt.Sprintf("%s is valid for %s and renew_before is %s: it is due for renewal as soon as it is issued, so every run would replace it (and an ACME CA would soon refuse the orders).",
-				r.name, fmtDays(life), fmtDays(ci.renew)),
+			fmt.Sprintf("%s %s %s and renew_before is %s: it is due for renewal as soon as it is issued, so every run would replace it (and an ACME CA would soon refuse the orders).",
+				r.name, what, fmtDays(life), fmtDays(ci.renew)),
 			"Set renew_before to about a third of the validity: \"30d\" for 90 days (seed 002: renew when 30 days or fewer remain).")
 	}
 }

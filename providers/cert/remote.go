@@ -305,14 +305,6 @@ func (p *Provider) remoteReplaceReasons(ctx context.Context, r Remote, kind stri
 			reasons = append(reasons, fmt.Sprintf("expires in %s, renew_before is %s",
 				humanDuration(c.NotAfter.Sub(now)), providers.FormatDuration(renew)))
 		}
-		if lifetime := c.NotAfter.Sub(c.NotBefore); rerr == nil && renew >= lifetime {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagWarning,
-				Summary:  "renew_before is longer than the certificate lives",
-				Detail: fmt.Sprintf("%s: the CA issues certificates valid for %s, and renew_before is %s, so every run replaces the certificate. Set renew_before to about a third of the lifetime (Let's Encrypt: \"30d\" of 90 days).",
-					req.Address, humanDuration(lifetime), providers.FormatDuration(renew)),
-			})
-		}
 	}
 	for _, name := range []string{"common_name", "dns_names", "ip_addresses"} {
 		switch v := desired[name]; {
