@@ -259,7 +259,7 @@ func check(address string, config cty.Value) hcl.Diagnostics {
 		if h := attr(eab, "hmac"); known(h) && strings.TrimSpace(h.AsString()) != "" {
 			if _, err := decodeHMAC(h.AsString()); err != nil {
 				diags = append(diags, errorf(address, "Invalid eab hmac",
-					"eab hmac must be the base64url HMAC key as the CA shows it: %s.", err))
+					"eab hmac must be the base64url HMAC key as the CA shows it: %s. Copy it whole, without quotes or spaces.", err))
 			}
 		}
 	}
@@ -350,9 +350,7 @@ func checkDNS01(address string, b cty.Value) hcl.Diagnostics {
 					"dns01 provider \"exec\" runs command with \"present\" or \"cleanup\", the record name and its value, such as command = [\"/usr/local/bin/dns-txt\"]."))
 			}
 		case !contains(dnsProviderNames(), name):
-			diags = append(diags, errorf(address, "Unknown DNS provider",
-				"dns01 provider %q is not built into certform. Built in are the lego providers %s. Any other DNS service works through provider = \"exec\" with a command that sets the TXT record.%s",
-				name, strings.Join(dnsProviderNames(), ", "), suggestion(name, dnsProviderNames())))
+			diags = append(diags, errorf(address, "Unknown DNS provider", "%s", unknownDNSProvider(name)))
 		case !cmd.IsNull():
 			diags = append(diags, errorf(address, "command needs provider exec",
 				"command is run by provider = \"exec\" only; the %s provider is configured through env, with the variables lego documents for it.", name))
@@ -400,7 +398,11 @@ func fromConfig(config cty.Value) (settings, bool) {
 	v = setAccount(v, "", "")
 	s, ok := fromValue(v)
 	if h := attr(attr(config, "eab"), "hmac"); known(h) {
-		s.eabHMAC = strings.TrimSpace(h.AsString())
+		// lego reads base64url only; CAs that print standard base64 are
+		// read here and the key handed on in the form lego takes.
+		if key, err := decodeHMAC(h.AsString()); err == nil {
+			s.eabHMAC = base64.RawURLEncoding.EncodeToString(key)
+		}
 	}
 	return s, ok
 }
@@ -477,12 +479,19 @@ func parseRoots(text string) ([]*x509.Certificate, error) {
 	return out, nil
 }
 
+// minHMACBytes is the shortest EAB key lego can sign with: HS256 takes a
+// key of at least 256 bits.
+const minHMACBytes = 32
+
 // decodeHMAC reads an EAB HMAC key as CAs show it: base64url, with or
 // without padding (some CAs print standard base64).
 func decodeHMAC(s string) ([]byte, error) {
 	s = strings.TrimSpace(s)
 	for _, enc := range []*base64.Encoding{base64.RawURLEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.StdEncoding} {
 		if b, err := enc.DecodeString(s); err == nil && len(b) > 0 {
+			if len(b) < minHMACBytes {
+				return nil, fmt.Errorf("it holds a key of %d bytes, and EAB keys have at least %d (CAs show them as 43 or more characters)", len(b), minHMACBytes)
+			}
 			return b, nil
 		}
 	}
@@ -518,22 +527,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// suggestion proposes the closest name, for typos.
-func suggestion(name string, names []string) string {
-	best, bestScore := "", 0
-	for _, n := range names {
-		if strings.HasPrefix(n, name) || strings.HasPrefix(name, n) {
-			if len(n) > bestScore {
-				best, bestScore = n, len(n)
-			}
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" Did you mean %q?", best)
 }
 
 func errorf(address, summary, format string, args ...any) *hcl.Diagnostic {

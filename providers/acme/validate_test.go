@@ -51,6 +51,8 @@ func TestValidateIssuer(t *testing.T) {
 		{name: "key type", hcl: letsEncrypt + "account_key_type = \"DSA\"\nhttp01 {\nlisten = \":8080\"\n}", want: "Unsupported account key type"},
 		{name: "roots", hcl: letsEncrypt + "ca_roots = \"not PEM\"\nhttp01 {\nlisten = \":8080\"\n}", want: "Invalid ca_roots"},
 		{name: "hmac", hcl: letsEncrypt + "eab {\nkid = \"k\"\nhmac = \"!!\"\n}\nhttp01 {\nlisten = \":8080\"\n}", want: "Invalid eab hmac"},
+		{name: "short hmac", hcl: letsEncrypt + "eab {\nkid = \"k\"\nhmac = \"c2VjcmV0\"\n}\nhttp01 {\nlisten = \":8080\"\n}", want: "Invalid eab hmac"},
+		{name: "hmac in standard base64", hcl: letsEncrypt + "eab {\nkid = \"k\"\nhmac = \"+//7//v/+//7//v/+//7//v/+//7//v/+//7//v/+//7//v/+//7/w==\"\n}\nhttp01 {\nlisten = \":8080\"\n}"},
 		{name: "unknown DNS provider", hcl: letsEncrypt + "dns01 {\nprovider = \"cloudflar\"\n}", want: "Unknown DNS provider"},
 		{name: "exec without command", hcl: letsEncrypt + "dns01 {\nprovider = \"exec\"\n}", want: "exec needs a command"},
 		{name: "command for a lego provider", hcl: letsEncrypt + "dns01 {\nprovider = \"cloudflare\"\ncommand = [\"x\"]\n}", want: "command needs provider exec"},
