@@ -116,7 +116,9 @@ func TestRenewalInformation(t *testing.T) {
 func TestExternalAccountBinding(t *testing.T) {
 	t.Parallel()
 	const kid, hmac = "kid-certform", "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W"
-	srv := acmetest.Start(t, acmetest.Options{EAB: map[string]string{kid: hmac}})
+	// The same key in base64url (as Pebble takes it) and in standard base64.
+	const stdURL, stdHMAC = "-__7__v_-__7__v_-__7__v_-__7__v_-__7__v_-__7__v_-__7_w", "+//7//v/+//7//v/+//7//v/+//7//v/+//7//v/+//7//v/+//7/w=="
+	srv := acmetest.Start(t, acmetest.Options{EAB: map[string]string{kid: hmac, "kid-std": stdURL}})
 	srv.AddA(t, "eab.example.test")
 	w := newWorld(t)
 	challenge := fmt.Sprintf("http01 {\nlisten = \"127.0.0.1:%d\"\n}", srv.HTTPPort)
@@ -130,10 +132,10 @@ func TestExternalAccountBinding(t *testing.T) {
 		t.Fatalf("a failed registration left state %s and keys %v", jsonOf(iss.state), w.secretIDs())
 	}
 
-	// A wrong HMAC is refused by the server.
-	wrong := issuerConfig(t, srv, challenge+"\neab {\nkid = \""+kid+"\"\nhmac = \"c2VjcmV0\"\n}")
-	if _, diags := iss.apply(w.run(0), wrong); !diags.HasErrors() {
-		t.Fatal("a wrong HMAC was accepted")
+	// A wrong HMAC is refused by the server, and said so.
+	wrong := issuerConfig(t, srv, challenge+"\neab {\nkid = \""+kid+"\"\nhmac = \"d3Jvbmcta2V5LXdyb25nLWtleS13cm9uZy1rZXktd3Jvbmcta2V5IQ\"\n}")
+	if _, diags := iss.apply(w.run(0), wrong); !diags.HasErrors() || diags[len(diags)-1].Summary != "External account binding refused" {
+		t.Fatalf("got %v, want External account binding refused", diags)
 	}
 
 	cfg := issuerConfig(t, srv, challenge+"\neab {\nkid = \""+kid+"\"\nhmac = \""+hmac+"\"\n}")
@@ -144,6 +146,14 @@ func TestExternalAccountBinding(t *testing.T) {
 	crt := w.cert("eab")
 	crt.mustApply(w.run(0), certConfig(t, iss.state, `dns_names = ["eab.example.test"]`))
 	checkIssued(t, srv, w, crt.state, "eab.example.test")
+
+	// Some CAs show the key in standard base64 (+, /, =), which lego does
+	// not read; certform hands it on as base64url.
+	other := w.issuer("std")
+	other.mustApply(w.run(0), issuerConfig(t, srv, challenge+"\neab {\nkid = \"kid-std\"\nhmac = \""+stdHMAC+"\"\n}"))
+	if n := srv.Accounts(); n != 2 {
+		t.Errorf("Pebble holds %d accounts, want 2", n)
+	}
 }
 
 // TestIssuerContract puts the issuer block through the contract every

@@ -55,7 +55,7 @@ func (e *offerError) Error() string {
 }
 
 // unchanged ends every failure of an order: nothing was written.
-const unchanged = "Nothing was changed: no key or file was written, and the state still records the previous certificate, if any."
+const unchanged = "Nothing was changed: no key or file was written, and the state keeps what it recorded before."
 
 // diagnose turns an error of an ACME operation into a diagnostic that says
 // what happened and what to do. what describes the operation ("ordering a
@@ -129,6 +129,12 @@ func directoryDiag(address string, e *directoryError) *hcl.Diagnostic {
 func problemDiag(address, what, directory string, p *acme.ProblemDetails) *hcl.Diagnostic {
 	typ := strings.TrimPrefix(p.Type, "urn:ietf:params:acme:error:")
 	said := fmt.Sprintf("the ACME server at %s answered: %s", host(directory), problemText(p))
+	detail := strings.ToLower(p.Detail)
+	switch {
+	case typ != "externalAccountRequired" && (strings.Contains(detail, "external account") || strings.Contains(detail, "eab")):
+		return errorf(address, "External account binding refused",
+			"While %s, %s. Check that eab kid and hmac are the key identifier and HMAC key the CA shows for this account, copied whole; some CAs accept each pair once only, so a new pair may be needed. %s", what, said, unchanged)
+	}
 	switch typ {
 	case "externalAccountRequired":
 		return errorf(address, "External account binding required",
