@@ -83,6 +83,9 @@ type Options struct {
 	// Validity is the lifetime of the certificates Pebble issues; 90 days
 	// (as Let's Encrypt's) when zero.
 	Validity time.Duration
+	// AlternateRoots is how many chains to other roots Pebble offers
+	// besides its default one, for preferred_chain (see Root).
+	AlternateRoots int
 }
 
 // ChallSrvEnv is the environment variable TXTHook reads the management
@@ -191,7 +194,8 @@ func Start(t TB, opts Options) *Server {
 		"-defaultIPv4", "", "-defaultIPv6", "")
 	s.pebbleLog = &syncWriter{w: &bytes.Buffer{}}
 	startProcess(t, "pebble", tools.pebble, s.pebbleLog,
-		[]string{"PEBBLE_VA_NOSLEEP=1", "PEBBLE_WFE_NONCEREJECT=0", "PEBBLE_AUTHZREUSE=0"},
+		[]string{"PEBBLE_VA_NOSLEEP=1", "PEBBLE_WFE_NONCEREJECT=0", "PEBBLE_AUTHZREUSE=0",
+			"PEBBLE_ALTERNATE_ROOTS=" + strconv.Itoa(opts.AlternateRoots)},
 		"-config", cfgFile, "-dnsserver", s.DNS)
 
 	deadline := time.Now().Add(20 * time.Second)
@@ -307,8 +311,16 @@ func FreePort(t TB) int {
 func (s *Server) AddA(t TB, names ...string) {
 	t.Helper()
 	for _, n := range names {
-		s.challsrv(t, "/add-a", map[string]any{"host": n, "addresses": []string{"127.0.0.1"}})
+		s.AddAddress(t, n, "127.0.0.1")
 	}
+}
+
+// AddAddress makes name resolve to the IPv4 address ip for Pebble: another
+// loopback address such as 127.0.0.2, where nothing answers, stands for a
+// domain whose port 80 is not forwarded to certform.
+func (s *Server) AddAddress(t TB, name, ip string) {
+	t.Helper()
+	s.challsrv(t, "/add-a", map[string]any{"host": name, "addresses": []string{ip}})
 }
 
 // SetRenewalInfo makes Pebble suggest the renewal window [start, end] for
@@ -334,7 +346,15 @@ func (s *Server) SetRenewalInfo(t TB, certPEM string, start, end time.Time) {
 // with, from its management API.
 func (s *Server) IssuerChain(t TB) (root, intermediate string) {
 	t.Helper()
-	return s.get(t, s.management+"/roots/0"), s.get(t, s.management+"/intermediates/0")
+	return s.Root(t, 0), s.get(t, s.management+"/intermediates/0")
+}
+
+// Root returns the PEM of one of Pebble's roots, from its management API:
+// 0 is the root of the default chain, 1 to Options.AlternateRoots those of
+// the alternate chains.
+func (s *Server) Root(t TB, i int) string {
+	t.Helper()
+	return s.get(t, fmt.Sprintf("%s/roots/%d", s.management, i))
 }
 
 func (s *Server) get(t TB, url string) string {
@@ -376,6 +396,38 @@ func post(url string, body any) error {
 		return fmt.Errorf("POST %s: %s %s", url, resp.Status, msg)
 	}
 	return nil
+}
+
+// HTTPReq starts an endpoint for lego's httpreq DNS provider, which a
+// company points at its own DNS API (HTTPREQ_ENDPOINT=URL), and returns its
+// URL. It speaks the provider's default mode: POST /present and /cleanup
+// with {"fqdn": ..., "value": ...} set and remove the TXT record in
+// challtestsrv, where Pebble looks it up. It runs until the test ends.
+func (s *Server) HTTPReq(t TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("acmetest: %v", err)
+	}
+	mux := http.NewServeMux()
+	for _, action := range []struct{ path, challsrv string }{{"/present", "/set-txt"}, {"/cleanup", "/clear-txt"}} {
+		mux.HandleFunc("POST "+action.path, func(w http.ResponseWriter, r *http.Request) {
+			var msg struct{ FQDN, Value string }
+			if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&msg); err != nil || msg.FQDN == "" {
+				http.Error(w, "want {\"fqdn\": ..., \"value\": ...}", http.StatusBadRequest)
+				return
+			}
+			if err := post(s.ChallSrv+action.challsrv, map[string]string{"host": msg.FQDN, "value": msg.Value}); err != nil {
+				http.Error(w, err.Error(), http.StatusBadGateway)
+				return
+			}
+			w.WriteHeader(http.StatusOK)
+		})
+	}
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = hs.Serve(ln) }()
+	t.Cleanup(func() { _ = hs.Close() })
+	return "http://" + ln.Addr().String()
 }
 
 // TXTHook is a dns01 exec command for tests, to be run by a test binary
