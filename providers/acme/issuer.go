@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"reflect"
 
 	"github.com/go-acme/lego/v4/acme"
 	"github.com/hashicorp/hcl/v2"
@@ -99,10 +100,13 @@ func (p *Provider) Plan(_ context.Context, req providers.PlanRequest) providers.
 	}
 	planned, _ := value(req.Address, req.Config, req.Live)
 	var reasons []string
-	for _, n := range []string{"email", "preferred_chain", "ca_roots", "eab_kid", "challenge"} {
+	for _, n := range []string{"email", "preferred_chain", "ca_roots", "eab_kid"} {
 		if !providers.Equal(planned.GetAttr(n), providers.Attr(req.Live, n)) {
 			reasons = append(reasons, n+" changed")
 		}
+	}
+	if !sameChallenge(planned.GetAttr("challenge"), providers.Attr(req.Live, "challenge")) {
+		reasons = append(reasons, "challenge changed")
 	}
 	return providers.PlanResponse{Planned: planned, Reasons: reasons, Diagnostics: diags}
 }
@@ -232,4 +236,26 @@ func contact(email string) []string {
 		return []string{}
 	}
 	return []string{"mailto:" + email}
+}
+
+// sameChallenge reports whether the planned challenge is the recorded one.
+// The state holds an env value from a sensitive variable (a DNS API token)
+// as null; such a value counts as unchanged, for only the configuration
+// knows it. A new token is used from the next order on.
+func sameChallenge(planned, recorded cty.Value) bool {
+	if providers.Equal(planned, recorded) {
+		return true
+	}
+	if !planned.IsWhollyKnown() || !providers.Exists(recorded) {
+		return false
+	}
+	p, r := challengeFrom(planned), challengeFrom(recorded)
+	if env := providers.Attr(recorded, "env"); providers.Exists(env) && env.CanIterateElements() {
+		for it := env.ElementIterator(); it.Next(); {
+			if k, v := it.Element(); v.IsNull() {
+				delete(p.env, k.AsString())
+			}
+		}
+	}
+	return reflect.DeepEqual(p, r)
 }
