@@ -66,7 +66,7 @@ func unknownDNSProvider(name string) string {
 			return fmt.Sprintf("lego's %q DNS provider is not built into certform: it needs its vendor's Go libraries, which would make every build several times larger and slower. %s", name, exec)
 		}
 	}
-	msg := fmt.Sprintf("dns01 provider %q is not one of the %d lego DNS providers built into certform (docs/language.md lists them, by the names lego documents). %s", name, len(dnsProviders), exec)
+	msg := fmt.Sprintf("dns01 provider %q is not one of the %d lego DNS provider names built into certform (docs/language.md lists them). %s", name, len(dnsProviders), exec)
 	if s := closest(name, dnsProviderNames()); s != "" {
 		msg += fmt.Sprintf(" Did you mean %q?", s)
 	}

@@ -115,7 +115,7 @@ func TestUnknownDNSProvider(t *testing.T) {
 		{"cloudflar", `Did you mean "cloudflare"?`, "lego's"},
 		{"clouldflare", `Did you mean "cloudflare"?`, "lego's"},
 		{"rfc-2136", `Did you mean "rfc2136"?`, "lego's"},
-		{"my-own-dns", "is not one of the 137 lego DNS providers built into certform", "Did you mean"},
+		{"my-own-dns", "is not one of the 137 lego DNS provider names built into certform", "Did you mean"},
 	} {
 		got := unknownDNSProvider(tc.name)
 		if !strings.Contains(got, tc.want) || strings.Contains(got, tc.not) || !strings.Contains(got, `provider = "exec"`) {
