@@ -27,6 +27,10 @@ func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) provid
 			resp.Diagnostics = stateDiag(req.Address, err)
 			return resp
 		}
+		if err := prior.fillOriginal(req.Env.FS); err != nil {
+			resp.Diagnostics = loadDiag(req.Address, err)
+			return resp
+		}
 	}
 	if req.Planned == cty.NilVal || req.Planned.IsNull() {
 		if prior != nil {

@@ -32,6 +32,10 @@ func edit(f *ini.File, prior *state, cfg *config) (next *state, unknown bool, re
 	next = &state{target: cfg.target, url: cfg.url}
 	if prior != nil && prior.same(cfg.target) {
 		next.original, next.createdSection = prior.original, prior.createdSection
+		if prior.originalFromBackup {
+			// The state left it out as sensitive: it stays out.
+			next.original = cty.NullVal(cty.String)
+		}
 	} else {
 		next.original = cty.NullVal(cty.String)
 		if v, ok := f.Doc.Get(cfg.section, cfg.key); ok {

@@ -29,6 +29,10 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 			resp.Diagnostics = stateDiag(req.Address, err)
 			return resp
 		}
+		if err := prior.fillOriginal(req.Env.FS); err != nil {
+			resp.Diagnostics = loadDiag(req.Address, err)
+			return resp
+		}
 	}
 	if !cfg.known {
 		resp.Planned = cty.DynamicVal
@@ -45,11 +49,15 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 			return resp
 		}
 		if old != nil && old.Changed() && old.Name != cfg.file {
-			resp.Files = append(resp.Files, providers.FileChange{Path: old.Name, Before: old.Before, After: old.Doc.Bytes()})
+			resp.Files = append(resp.Files, providers.FileChange{Path: old.Name, Before: old.Before, After: old.Doc.Bytes(), Sensitive: prior.holdsSecrets()})
 		}
 		if old != nil && old.Name == cfg.file {
 			// The new key is set in the restored file, as Apply does.
-			return p.planIn(req, &resp, old, nil, cfg)
+			out := p.planIn(req, &resp, old, nil, cfg)
+			for i := range out.Files {
+				out.Files[i].Sensitive = out.Files[i].Sensitive || prior.holdsSecrets()
+			}
+			return out
 		}
 		prior = nil
 	}
@@ -75,11 +83,12 @@ func (p *Provider) planIn(req providers.PlanRequest, resp *providers.PlanRespons
 	}
 	resp.Planned = next.value()
 	resp.Reasons = append(resp.Reasons, reasons...)
+	secret := prior != nil && prior.holdsSecrets()
 	switch {
 	case unknown:
-		resp.Files = append(resp.Files, providers.FileChange{Path: cfg.file, Before: before, AfterUnknown: true})
+		resp.Files = append(resp.Files, providers.FileChange{Path: cfg.file, Before: before, AfterUnknown: true, Sensitive: secret})
 	case f.Changed():
-		resp.Files = append(resp.Files, providers.FileChange{Path: cfg.file, Before: before, After: f.Doc.Bytes()})
+		resp.Files = append(resp.Files, providers.FileChange{Path: cfg.file, Before: before, After: f.Doc.Bytes(), Sensitive: secret})
 	}
 	return *resp
 }
@@ -96,13 +105,17 @@ func planRemoval(req providers.PlanRequest) providers.PlanResponse {
 		resp.Diagnostics = stateDiag(req.Address, err)
 		return resp
 	}
+	if err := prior.fillOriginal(req.Env.FS); err != nil {
+		resp.Diagnostics = loadDiag(req.Address, err)
+		return resp
+	}
 	f, err := undo(req.Env.FS, prior)
 	if err != nil {
 		resp.Diagnostics = loadDiag(req.Address, err)
 		return resp
 	}
 	if f != nil && f.Changed() {
-		resp.Files = append(resp.Files, providers.FileChange{Path: f.Name, Before: f.Before, After: f.Doc.Bytes()})
+		resp.Files = append(resp.Files, providers.FileChange{Path: f.Name, Before: f.Before, After: f.Doc.Bytes(), Sensitive: prior.holdsSecrets()})
 	}
 	return resp
 }

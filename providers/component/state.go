@@ -52,6 +52,9 @@ type state struct {
 	url            cty.Value
 	original       cty.Value
 	createdSection bool
+	// originalFromBackup marks an original read from the file's backup,
+	// because the state left it out as sensitive (see fillOriginal).
+	originalFromBackup bool
 }
 
 func (s *state) value() cty.Value {
