@@ -73,8 +73,8 @@ func unknownDNSProvider(name string) string {
 	return msg
 }
 
-// closest returns the name nearest to s, for typos: one it starts or ends
-// a prefix of, or within three edits; "" when none is near.
+// closest returns the name nearest to s, for typos: one that begins with s
+// or that s begins with, else one within three edits; "" when none is near.
 func closest(s string, names []string) string {
 	best, bestDist := "", 4
 	for _, n := range names {
