@@ -112,7 +112,7 @@ type Resource struct {
 
 	traversals []hcl.Traversal
 	locals     []string
-	memo       atomic.Pointer[decodeMemo] // see Scope.Decode
+	memo       atomic.Pointer[decodeMemo] // see Scope.DecodeAndKeep
 }
 
 // spec returns the schema of a kind's blocks.

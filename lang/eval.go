@@ -82,27 +82,42 @@ type Decoded struct {
 }
 
 // Decode evaluates a resource body. The resources it refers to must have
-// been Set (or they evaluate as unknown).
-//
-// A body evaluates to the same value whenever what its references name
-// has the same values, so Decode remembers, for each resource, the values
-// of its last decoding and what they gave, until the next decoding: when a
-// plan changes nothing, most blocks see the same values in the refresh and
-// in the plan, and are decoded once.
+// been Set (or they evaluate as unknown). When the last DecodeAndKeep of
+// the resource saw the same values, Decode returns what it gave.
 func (s *Scope) Decode(r *Resource) (Decoded, hcl.Diagnostics) {
+	return s.decodeMemo(r, false)
+}
+
+// DecodeAndKeep is Decode, and keeps what it gives, with the values it
+// saw, for the next Decode of the resource: a block evaluates to the same
+// value whenever what its references name has the same values, and when a
+// plan changes nothing, most blocks see the same values when they are
+// decoded for Read (the recorded values) and for Plan (the planned ones).
+// What is kept serves one Decode at most, so that a plan does not hold on
+// to every decoded block.
+func (s *Scope) DecodeAndKeep(r *Resource) (Decoded, hcl.Diagnostics) {
+	return s.decodeMemo(r, true)
+}
+
+func (s *Scope) decodeMemo(r *Resource, keep bool) (Decoded, hcl.Diagnostics) {
 	ctx, diags := s.evalContext(r.traversals)
 	if diags.HasErrors() {
 		return Decoded{Value: cty.DynamicVal}, diags
 	}
+	m := r.memo.Swap(nil)
+	if m == nil && !keep {
+		return s.decode(r, ctx, diags)
+	}
 	inputs, memoize := traversalValues(ctx, r.traversals)
 	memoize = memoize && len(diags) == 0
-	// The memo serves one decoding at most, so that a plan does not hold
-	// on to every decoded block.
-	if m := r.memo.Swap(nil); memoize && m != nil && sameValues(m.inputs, inputs) {
+	if memoize && m != nil && sameValues(m.inputs, inputs) {
+		if keep {
+			r.memo.Store(m)
+		}
 		return m.decoded, nil
 	}
 	dec, diags := s.decode(r, ctx, diags)
-	if memoize && len(diags) == 0 {
+	if keep && memoize && len(diags) == 0 {
 		r.memo.Store(&decodeMemo{inputs: inputs, decoded: dec})
 	}
 	return dec, diags

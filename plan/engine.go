@@ -296,8 +296,9 @@ func (e *Engine) refresh(ctx context.Context, st *state.File, enabled bool, sele
 	}
 	var mu sync.Mutex
 	var nodes []string
-	// Read needs the configuration for paths; references in it evaluate
-	// to the recorded values of what they name.
+	// Read may need the configuration (a keystore's password): references
+	// in it evaluate to the recorded values of what they name. A
+	// PriorReader gets none, and its block is decoded once, for Plan.
 	scope := e.Config.NewScope(e.Vars)
 	// Each address is parsed, and each resource copied out of st, once.
 	recorded := make(map[string]*state.Resource, len(addrs))
@@ -333,8 +334,8 @@ func (e *Engine) refresh(ctx context.Context, st *state.File, enabled bool, sele
 			return nil
 		}
 		cfg := providers.Null
-		if cr := configs[addr]; cr != nil {
-			d, _ := scope.Decode(cr)
+		if _, priorOnly := prov.(providers.PriorReader); !priorOnly && configs[addr] != nil {
+			d, _ := scope.DecodeAndKeep(configs[addr])
 			cfg = d.Value
 		}
 		e.observer().PreRefresh(addr)

@@ -59,9 +59,19 @@ type Env struct {
 // ReadRequest asks for the live object behind a resource.
 type ReadRequest struct {
 	Address string
-	Config  cty.Value
-	Prior   cty.Value
-	Env     *Env
+	// Config is the block, decoded with the recorded values of what it
+	// refers to; null when the block left the configuration, and for a
+	// PriorReader.
+	Config cty.Value
+	Prior  cty.Value
+	Env    *Env
+}
+
+// A PriorReader reads the live object from Prior and Env alone, never from
+// Config. The plan engine then decodes the block once, for Plan, instead of
+// once for Read and again for Plan.
+type PriorReader interface {
+	ReadsPriorOnly()
 }
 
 // ReadResponse carries the live object, or a null value when it is gone.

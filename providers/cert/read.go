@@ -10,6 +10,9 @@ import (
 	"github.com/certform/certform/providers"
 )
 
+// ReadsPriorOnly implements providers.PriorReader: Read looks at Prior only.
+func (p *Provider) ReadsPriorOnly() {}
+
 // Read implements providers.Provider. The certificate lives in the state;
 // it is live as long as its private key is still in Secrets. A missing key
 // reads as a missing certificate, which Plan replaces.

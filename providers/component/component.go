@@ -57,6 +57,9 @@ func (p *Provider) Validate(address string, config cty.Value) hcl.Diagnostics {
 	return nil
 }
 
+// ReadsPriorOnly implements providers.PriorReader: Read looks at Prior only.
+func (p *Provider) ReadsPriorOnly() {}
+
 // Read returns the URL the component's INI file holds now, null when the
 // key is missing, with original and created_section carried over from
 // Prior. A missing file, or a null Prior, gives a null Live.

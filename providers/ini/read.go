@@ -8,6 +8,9 @@ import (
 	"github.com/certform/certform/providers"
 )
 
+// ReadsPriorOnly implements providers.PriorReader: Read looks at Prior only.
+func (p *Provider) ReadsPriorOnly() {}
+
 // Read returns the managed keys as the file holds them now, in the state
 // shape, with original and created_file carried over from Prior. A key
 // missing from the file is null; a missing file, or a null Prior, gives a

@@ -96,6 +96,9 @@ func diag(address, summary, detail string) *hcl.Diagnostic {
 	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: address + ": " + detail}
 }
 
+// ReadsPriorOnly implements providers.PriorReader: Read looks at Prior only.
+func (p *Provider) ReadsPriorOnly() {}
+
 // Read implements providers.Provider: an issuer has no live object beyond
 // its recorded value.
 func (p *Provider) Read(_ context.Context, req providers.ReadRequest) providers.ReadResponse {

@@ -15,6 +15,9 @@ import (
 	"github.com/certform/certform/providers/internal/storefile"
 )
 
+// ReadsPriorOnly implements providers.PriorReader: Read looks at Prior only.
+func (p *Provider) ReadsPriorOnly() {}
+
 // Read implements providers.Provider. It hashes every file the store
 // wrote and looks up its mode; a missing file has a null hash. When every
 // file is gone the store is gone, and Live is null.

@@ -106,7 +106,12 @@ func Run(t *testing.T, p providers.Provider, cases []Case) {
 			// A new Env forgets cached reads, as a new run would.
 			env2 := *env
 			env2.FS = providers.NewDirFS(dir)
-			read2 := p.Read(ctx, providers.ReadRequest{Address: addr, Config: cfg, Prior: applied, Env: &env2})
+			// The plan engine gives a PriorReader no configuration.
+			readCfg := cfg
+			if _, ok := p.(providers.PriorReader); ok {
+				readCfg = providers.Null
+			}
+			read2 := p.Read(ctx, providers.ReadRequest{Address: addr, Config: readCfg, Prior: applied, Env: &env2})
 			mustOK(t, "Read after Apply", read2.Diagnostics)
 			if !providers.Equal(read2.Live, applied) {
 				t.Fatalf("Read after Apply differs:\n got: %s\nwant: %s", js(read2.Live), js(applied))

@@ -37,6 +37,9 @@ func (p *Provider) Validate(address string, config cty.Value) hcl.Diagnostics {
 	return diags
 }
 
+// ReadsPriorOnly implements providers.PriorReader: Read looks at Prior only.
+func (p *Provider) ReadsPriorOnly() {}
+
 // Read implements providers.Provider: a trust chain has no live object
 // beyond its recorded value.
 func (p *Provider) Read(_ context.Context, req providers.ReadRequest) providers.ReadResponse {
