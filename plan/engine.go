@@ -96,12 +96,14 @@ func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan,
 		}
 	}
 
-	// What the refresh allocated is now mostly garbage (the blocks decoded
-	// for Read, the files read), while most of what planning allocates
-	// stays until the end. Collecting here, with nothing else allocating,
-	// sizes the next collection on what is really live rather than on an
+	// What the refresh allocated is now mostly garbage (the values Read
+	// built, the files read), while much of what planning allocates stays
+	// until the end. Collecting here, with nothing else allocating, sizes
+	// the next collection on what is really live rather than on an
 	// estimate inflated by a collection running amid the refresh, which
-	// keeps the peak memory of a large plan down by a sixth or so.
+	// keeps the peak memory of a large plan down (by some 16 MB of 280 for
+	// 10,000 resources). Collecting again before the checks no longer
+	// lowers the peak: they allocate little.
 	runtime.GC()
 
 	scope := e.Config.NewScope(e.Vars)
@@ -220,10 +222,6 @@ func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan,
 		}
 	}
 	if e.Checker != nil && !opts.Destroy && !diags.HasErrors() {
-		// The checks build a model of the whole plan on top of it,
-		// while the planning left much garbage: as after the refresh,
-		// collecting first keeps the peak memory down.
-		runtime.GC()
 		var more hcl.Diagnostics
 		p.Findings, more = e.Checker.Check(ctx, CheckRequest{Config: e.Config, Vars: e.Vars, Plan: p})
 		diags = append(diags, more...)
