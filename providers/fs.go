@@ -37,13 +37,15 @@ type FS interface {
 }
 
 // DirFS is the local file system, with relative names resolved against Root.
-// Reads are cached: each file is read from disk at most once per DirFS,
-// however many resources look at it, and writes update the cache.
+// Reads are cached: each file is read from disk, and described by Stat, at
+// most once per DirFS, however many resources look at it; writes update
+// the cache.
 type DirFS struct {
 	Root string
 
 	mu    sync.Mutex
 	cache map[string][]byte // nil entry: known missing
+	stats map[string]fs.FileInfo
 	locks map[string]*sync.Mutex
 }
 
@@ -51,7 +53,7 @@ var _ FS = (*DirFS)(nil)
 
 // NewDirFS returns a DirFS rooted at root.
 func NewDirFS(root string) *DirFS {
-	return &DirFS{Root: root, cache: map[string][]byte{}, locks: map[string]*sync.Mutex{}}
+	return &DirFS{Root: root, cache: map[string][]byte{}, stats: map[string]fs.FileInfo{}, locks: map[string]*sync.Mutex{}}
 }
 
 // Path returns the absolute path a name refers to.
@@ -101,6 +103,7 @@ func (d *DirFS) WriteFile(name string, data []byte, perm fs.FileMode) error {
 	}
 	d.mu.Lock()
 	d.cache[p] = bytes.Clone(data)
+	delete(d.stats, p)
 	d.mu.Unlock()
 	return nil
 }
@@ -113,16 +116,27 @@ func (d *DirFS) Remove(name string) error {
 	}
 	d.mu.Lock()
 	d.cache[p] = nil
+	delete(d.stats, p)
 	d.mu.Unlock()
 	return nil
 }
 
 // Stat implements FS.
 func (d *DirFS) Stat(name string) (fs.FileInfo, error) {
-	fi, err := os.Stat(d.Path(name))
-	if err != nil {
-		return nil, fmt.Errorf("inspecting %s: %w", d.Path(name), err)
+	p := d.Path(name)
+	d.mu.Lock()
+	fi, ok := d.stats[p]
+	d.mu.Unlock()
+	if ok {
+		return fi, nil
 	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("inspecting %s: %w", p, err)
+	}
+	d.mu.Lock()
+	d.stats[p] = fi
+	d.mu.Unlock()
 	return fi, nil
 }
 

@@ -56,6 +56,46 @@ func TestDirFSReadsEachFileOnce(t *testing.T) {
 	}
 }
 
+// TestDirFSStatsEachFileOnce: Stat is cached like ReadFile, and a write or
+// a removal through the DirFS describes the file anew.
+func TestDirFSStatsEachFileOnce(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "cert.pem")
+	if err := os.WriteFile(p, []byte("first"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fsys := providers.NewDirFS(dir)
+	mode := func() fs.FileMode {
+		t.Helper()
+		fi, err := fsys.Stat("cert.pem")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Mode().Perm()
+	}
+	if got := mode(); got != 0o600 {
+		t.Fatalf("mode %o, want 600", got)
+	}
+	if err := os.Chmod(p, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := mode(); got != 0o600 {
+		t.Errorf("second Stat went to disk: mode %o", got)
+	}
+	if err := fsys.WriteFile("cert.pem", []byte("second"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if got := mode(); got != 0o640 {
+		t.Errorf("after write: mode %o, want 640", got)
+	}
+	if err := fsys.Remove("cert.pem"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fsys.Stat("cert.pem"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("after remove: %v", err)
+	}
+}
+
 func TestWriteFileAtomic(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "a", "b", "key.pem")
