@@ -22,7 +22,9 @@ import (
 // save, so a failure half-way leaves a state that matches what was done.
 // Saves are coalesced: they run at least minSaveGap apart, and the requests
 // that come meanwhile fold into the next; the last save follows the last
-// change.
+// change. save is called only when what st holds changed since it was read
+// or last saved: an apply that changed nothing (its first resource failed)
+// leaves the state file as it was.
 func (e *Engine) Apply(ctx context.Context, p *Plan, st *state.File, save func(*state.File) error) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	var mu sync.Mutex
@@ -53,11 +55,11 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, st *state.File, save func(*
 	failed := walk(ctx, nodes, deps, e.parallelism(), func(ctx context.Context, addr string) error {
 		d := e.applyChange(ctx, scope, sec, byAddr[addr], st)
 		addDiags(d)
+		if byAddr[addr].Action != NoOp {
+			sv.request() // a change that failed may have recorded what it did
+		}
 		if d.HasErrors() {
 			return fmt.Errorf("%s failed", addr)
-		}
-		if byAddr[addr].Action != NoOp {
-			sv.request()
 		}
 		return nil
 	})
@@ -74,10 +76,10 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, st *state.File, save func(*
 	delFailed := walk(ctx, deletes, rdeps, e.parallelism(), func(ctx context.Context, addr string) error {
 		d := e.applyDelete(ctx, byAddr[addr], st)
 		addDiags(d)
+		sv.request()
 		if d.HasErrors() {
 			return fmt.Errorf("%s failed", addr)
 		}
-		sv.request()
 		return nil
 	})
 	for k, v := range delFailed {
@@ -113,11 +115,17 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, st *state.File, save func(*
 
 	if !p.Destroy {
 		outs := map[string]cty.Value{}
+		prior := st.Outputs()
 		for name, o := range e.Config.Outputs {
 			v, d := scope.Output(o)
 			addDiags(d)
-			if !o.Sensitive && !v.ContainsMarked() && v.IsWhollyKnown() {
+			switch {
+			case o.Sensitive || v.ContainsMarked():
+			case v.IsWhollyKnown():
 				outs[name] = v
+			case prior[name] != cty.NilVal:
+				// What it refers to failed, and is recorded as it was.
+				outs[name] = prior[name]
 			}
 		}
 		st.SetOutputs(outs)
@@ -177,20 +185,25 @@ func (e *Engine) applyChange(ctx context.Context, scope *lang.Scope, sec *secret
 	resp := prov.Apply(ctx, providers.ApplyRequest{Address: c.Address, Config: dec.Value, Prior: prior, Planned: pl.Planned, Env: e.Env})
 	diags = append(diags, withAddress(c.Address, r, resp.Diagnostics)...)
 	if resp.New != cty.NilVal && !resp.New.IsNull() && resp.New.IsWhollyKnown() {
-		rec := &state.Resource{
-			Address:      c.Address,
-			Kind:         c.Kind,
-			Attributes:   redact(resp.New, withLinked(prov, unionPaths(c.Sensitive, sec.paths(resp.New)))),
-			Dependencies: c.Dependencies,
-			Files:        fileHashes(pl.Files),
-			UpdatedAt:    e.Env.Now,
+		// A change that failed and gives back the value recorded before
+		// (as providers do when they changed nothing) leaves the record
+		// as it is, and the state file with it.
+		if !diags.HasErrors() || !providers.Equal(resp.New, prior) {
+			rec := &state.Resource{
+				Address:      c.Address,
+				Kind:         c.Kind,
+				Attributes:   redact(resp.New, withLinked(prov, unionPaths(c.Sensitive, sec.paths(resp.New)))),
+				Dependencies: c.Dependencies,
+				Files:        fileHashes(pl.Files),
+				UpdatedAt:    e.Env.Now,
+			}
+			if old := st.Resource(c.Address); old != nil && !old.CreatedAt.IsZero() && c.Action != Replace {
+				rec.CreatedAt = old.CreatedAt
+			} else {
+				rec.CreatedAt = e.Env.Now
+			}
+			st.Set(rec)
 		}
-		if old := st.Resource(c.Address); old != nil && !old.CreatedAt.IsZero() && c.Action != Replace {
-			rec.CreatedAt = old.CreatedAt
-		} else {
-			rec.CreatedAt = e.Env.Now
-		}
-		st.Set(rec)
 		e.setValue(scope, r.Addr, resp.New)
 	}
 	var err error

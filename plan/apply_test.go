@@ -609,3 +609,59 @@ func TestApplyTargeted(t *testing.T) {
 		t.Error("a targeted apply touched what it did not target")
 	}
 }
+
+// TestApplyFailsAtFirstResource: an apply whose first change fails, so
+// that nothing else is applied, changes nothing, and the state file stays
+// byte for byte as it was: no new serial, no backup rotated.
+func TestApplyFailsAtFirstResource(t *testing.T) {
+	files := baseConfig()
+	delete(files, "hook.hcl")
+	for _, name := range []string{"pki.hcl", "ini.hcl"} {
+		files[name] = regexp.MustCompile(`on_change *= \[hook.reload\]`).ReplaceAllString(files[name], "")
+	}
+	// An output of a block the failure keeps from being applied keeps
+	// its value.
+	files["outputs.hcl"] += "output \"port\" {\n  value = endpoint.web.port\n}\n"
+	w := newWorkspace(t, files)
+	w.planApply(plan.Options{Refresh: true})
+	w.write("app.ini", strings.Replace(w.read("app.ini"), "8443", "9999", 1))
+	w.planApply(plan.Options{Refresh: true}) // a backup to keep too
+	stateBefore, backupBefore := w.read(state.DefaultFileName), w.read(state.DefaultFileName+".backup")
+
+	// A new name replaces certificate.web; once planned, the keys
+	// directory is gone, so the CA cannot sign it.
+	w.write("pki.hcl", strings.Replace(files["pki.hcl"], `dns_names    = ["web.example.test"]`, `dns_names    = ["web.example.test", "www.example.test"]`, 1))
+	p, st, e := w.plan(plan.Options{Refresh: true})
+	if got := change(t, p, "certificate.web").Action; got != plan.Replace {
+		t.Fatalf("certificate.web is %s, want replace", got)
+	}
+	if err := os.Rename(w.path(".certform/keys"), w.path("keys.saved")); err != nil {
+		t.Fatal(err)
+	}
+	saves := len(w.saves)
+	diags := w.apply(e, p, st)
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "certificate.web") {
+		t.Fatalf("Apply did not fail at certificate.web: %v", diags)
+	}
+	if len(w.saves) != saves {
+		t.Errorf("%d saves of a state that did not change", len(w.saves)-saves)
+	}
+	if got := w.read(state.DefaultFileName); got != stateBefore {
+		t.Errorf("the state file changed:\nbefore:\n%s\nafter:\n%s", stateBefore, got)
+	}
+	if got := w.read(state.DefaultFileName + ".backup"); got != backupBefore {
+		t.Error("the state backup was rotated")
+	}
+
+	// Fixed, the next plan replaces the certificate.
+	if err := os.Rename(w.path("keys.saved"), w.path(".certform/keys")); err != nil {
+		t.Fatal(err)
+	}
+	p = w.planApply(plan.Options{Refresh: true})
+	if got := change(t, p, "certificate.web").Action; got != plan.Replace {
+		t.Errorf("after the failure certificate.web is %s, want replace", got)
+	}
+	if w.read(state.DefaultFileName) == stateBefore {
+		t.Error("the state file did not change when the certificate was replaced")
+	}
+}

@@ -19,9 +19,17 @@ const minSaveGap = 200 * time.Millisecond
 // resource: saves run one at a time in their own goroutine, at least
 // minSaveGap apart, and the requests that come meanwhile fold into the
 // next one. Call final once, when no more requests come.
+//
+// It writes only a state whose content changed since it was last written
+// (by its revision, state.File.Revision), as Terraform does: an apply
+// that changed nothing, such as one whose first resource failed, leaves
+// the state file, its serial and its backup as they were.
 type saver struct {
 	st   *state.File
 	save func(*state.File) error
+	// saved is the revision of st last written (at first, as it was read).
+	// Only run uses it until stopped is closed, then only final.
+	saved uint64
 
 	wake    chan struct{} // holds a request not yet served
 	stop    chan struct{}
@@ -33,6 +41,7 @@ func newSaver(st *state.File, save func(*state.File) error) *saver {
 	s := &saver{
 		st:      st,
 		save:    save,
+		saved:   st.Revision(),
 		wake:    make(chan struct{}, 1),
 		stop:    make(chan struct{}),
 		stopped: make(chan struct{}),
@@ -68,7 +77,7 @@ func (s *saver) run() {
 			}
 		}
 		start := time.Now()
-		if err := s.save(s.st); err != nil && s.err == nil {
+		if err := s.saveChanged(); err != nil && s.err == nil {
 			s.err = err
 		}
 		took := time.Since(start)
@@ -76,12 +85,28 @@ func (s *saver) run() {
 	}
 }
 
-// final waits for a save under way, saves once more, whatever requests are
-// pending, and reports the first error of all saves.
+// saveChanged saves the state if it changed since it was last written.
+func (s *saver) saveChanged() error {
+	rev := s.st.Revision()
+	if rev == s.saved {
+		return nil
+	}
+	// A change made while save runs may or may not be written; it raises
+	// the revision past rev, so the next save writes it in any case.
+	if err := s.save(s.st); err != nil {
+		return err
+	}
+	s.saved = rev
+	return nil
+}
+
+// final waits for a save under way, saves once more if the state changed
+// since it was last written, whatever requests are pending, and reports
+// the first error of all saves.
 func (s *saver) final() error {
 	close(s.stop)
 	<-s.stopped
-	if err := s.save(s.st); err != nil {
+	if err := s.saveChanged(); err != nil {
 		return err
 	}
 	return s.err

@@ -7,24 +7,35 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zclconf/go-cty/cty"
+
 	"github.com/certform/certform/state"
 )
+
+// touch changes st, as applying a resource does, so that the saver has
+// something to write.
+func touch(st *state.File) {
+	st.Set(&state.Resource{Address: "ini_file.app", Kind: "ini_file", Attributes: cty.StringVal(time.Now().String())})
+}
 
 func TestSaverFoldsRequests(t *testing.T) {
 	var saves atomic.Int32
 	release := make(chan struct{})
-	s := newSaver(state.New(), func(*state.File) error {
+	st := state.New()
+	s := newSaver(st, func(*state.File) error {
 		if saves.Add(1) == 1 {
 			<-release // the first save is slow
 		}
 		return nil
 	})
+	touch(st)
 	s.request()
 	for saves.Load() == 0 {
 		time.Sleep(time.Millisecond)
 	}
 	// Requests made while a save runs fold into one.
 	for range 100 {
+		touch(st)
 		s.request()
 	}
 	close(release)
@@ -41,7 +52,8 @@ func TestSaverFoldsRequests(t *testing.T) {
 func TestSaverGap(t *testing.T) {
 	var mu sync.Mutex
 	var times []time.Time
-	s := newSaver(state.New(), func(*state.File) error {
+	st := state.New()
+	s := newSaver(st, func(*state.File) error {
 		mu.Lock()
 		times = append(times, time.Now())
 		mu.Unlock()
@@ -49,6 +61,7 @@ func TestSaverGap(t *testing.T) {
 	})
 	deadline := time.Now().Add(3 * minSaveGap)
 	for time.Now().Before(deadline) {
+		touch(st)
 		s.request()
 		time.Sleep(minSaveGap / 20)
 	}
@@ -77,12 +90,14 @@ func TestSaverGap(t *testing.T) {
 func TestSaverReportsEarlierError(t *testing.T) {
 	boom := errors.New("disk full")
 	var calls atomic.Int32
-	s := newSaver(state.New(), func(*state.File) error {
+	st := state.New()
+	s := newSaver(st, func(*state.File) error {
 		if calls.Add(1) == 1 {
 			return boom
 		}
 		return nil
 	})
+	touch(st)
 	s.request()
 	for calls.Load() == 0 {
 		time.Sleep(time.Millisecond)
@@ -94,8 +109,47 @@ func TestSaverReportsEarlierError(t *testing.T) {
 
 func TestSaverFinalError(t *testing.T) {
 	boom := errors.New("boom")
-	s := newSaver(state.New(), func(*state.File) error { return boom })
+	st := state.New()
+	s := newSaver(st, func(*state.File) error { return boom })
+	touch(st)
 	if err := s.final(); !errors.Is(err, boom) {
 		t.Errorf("final = %v, want %v", err, boom)
+	}
+}
+
+// TestSaverSkipsUnchanged: requests for a state that did not change write
+// nothing, not even the final save; a change is written once.
+func TestSaverSkipsUnchanged(t *testing.T) {
+	st := state.New()
+	touch(st) // as read from disk: already saved
+	var saves atomic.Int32
+	s := newSaver(st, func(*state.File) error {
+		saves.Add(1)
+		return nil
+	})
+	for range 3 {
+		s.request()
+	}
+	st.SetOutputs(nil)                // no outputs before either
+	st.ClearFailedHook("hook.reload") // there was none
+	st.Remove("certificate.none")     // nor such a resource
+	if err := s.final(); err != nil {
+		t.Fatal(err)
+	}
+	if n := saves.Load(); n != 0 {
+		t.Errorf("%d saves of a state that did not change, want none", n)
+	}
+
+	s = newSaver(st, func(*state.File) error {
+		saves.Add(1)
+		return nil
+	})
+	st.SetFailedHook(state.FailedHook{Address: "hook.reload", Reason: "failed"})
+	s.request()
+	if err := s.final(); err != nil {
+		t.Fatal(err)
+	}
+	if n := saves.Load(); n != 1 {
+		t.Errorf("%d saves of a state that changed once, want 1", n)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"sync"
 	"time"
@@ -45,6 +46,8 @@ type File struct {
 	// encoded caches each resource as Marshal writes it, by address; an
 	// address is dropped whenever its resource changes.
 	encoded map[string][]byte
+	// revision counts the changes to what the file holds (see Revision).
+	revision uint64
 }
 
 // Resource is what state records about one managed object.
@@ -96,6 +99,7 @@ func (f *File) Set(r *Resource) {
 	}
 	f.resources[r.Address] = r.clone()
 	delete(f.encoded, r.Address)
+	f.revision++
 }
 
 // Remove deletes the resource at addr and reports whether there was one.
@@ -105,6 +109,9 @@ func (f *File) Remove(addr string) bool {
 	_, ok := f.resources[addr]
 	delete(f.resources, addr)
 	delete(f.encoded, addr)
+	if ok {
+		f.revision++
+	}
 	return ok
 }
 
@@ -124,6 +131,7 @@ func (f *File) Move(from, to string) error {
 	}
 	delete(f.resources, from)
 	f.encoded = nil // dependencies of other resources change too
+	f.revision++
 	r.Address = to
 	f.resources[to] = r
 	for _, other := range f.resources {
@@ -145,11 +153,47 @@ func (f *File) Addresses() []string {
 
 // SetOutputs replaces the outputs recorded in state. Only non-sensitive
 // outputs belong here: the caller leaves sensitive ones out, and Marshal
-// refuses values marked sensitive.
+// refuses values marked sensitive. Outputs the file would write as it
+// writes the recorded ones (a list read back as a tuple) are no change.
 func (f *File) SetOutputs(outputs map[string]cty.Value) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if sameOutputs(f.outputs, outputs) {
+		return
+	}
 	f.outputs = maps.Clone(outputs)
+	f.revision++
+}
+
+// sameOutputs reports whether a and b are written the same way; a value
+// that cannot be written makes them differ.
+func sameOutputs(a, b map[string]cty.Value) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for name, av := range a {
+		bv, ok := b[name]
+		if !ok {
+			return false
+		}
+		aj, aerr := encodeValue(av)
+		bj, berr := encodeValue(bv)
+		if aerr != nil || berr != nil || !reflect.DeepEqual(aj, bj) {
+			return false
+		}
+	}
+	return true
+}
+
+// Revision counts the changes made to what f holds through its methods:
+// every Set, and every Remove, Move, SetOutputs, SetFailedHook and
+// ClearFailedHook that changed something. It starts at 0 for a File New
+// returns or Parse reads, and saving does not change it. Apply compares
+// revisions to write the state only when its content changed.
+func (f *File) Revision() uint64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.revision
 }
 
 // Outputs returns a copy of the recorded outputs, by name.
@@ -169,6 +213,7 @@ func (f *File) Clone() *File {
 		CertformVersion: f.CertformVersion,
 		outputs:         maps.Clone(f.outputs),
 		failedHooks:     maps.Clone(f.failedHooks),
+		revision:        f.revision,
 	}
 	if f.resources != nil {
 		c.resources = make(map[string]*Resource, len(f.resources))

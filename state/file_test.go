@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/zclconf/go-cty/cty"
 
@@ -218,5 +219,63 @@ func TestConcurrentUse(t *testing.T) {
 	wg.Wait()
 	if got := len(f.Addresses()); got != 8 {
 		t.Errorf("%d resources left, want 8", got)
+	}
+}
+
+// TestRevision: the revision counts changes to what the file would hold,
+// and only those, so that apply writes a state only when it changed.
+func TestRevision(t *testing.T) {
+	f := state.New()
+	f.Set(&state.Resource{Address: "certificate.ies", Kind: "certificate", Attributes: cty.ObjectVal(map[string]cty.Value{"cn": cty.StringVal("ies")})})
+	f.SetOutputs(map[string]cty.Value{"names": cty.ListVal([]cty.Value{cty.StringVal("a"), cty.StringVal("b")})})
+	f.SetFailedHook(state.FailedHook{Address: "hook.restart", Reason: "failed", ExitCode: 3, FailedAt: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)})
+	data, err := state.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, err := state.Parse(data, "certform.state.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if read.Revision() != 0 {
+		t.Errorf("a state just read has revision %d, want 0", read.Revision())
+	}
+
+	// None of these changes what the file holds: a list output read back
+	// as a tuple, the same record of a failed hook (its time to the
+	// second), nothing to remove or clear.
+	read.SetOutputs(map[string]cty.Value{"names": cty.ListVal([]cty.Value{cty.StringVal("a"), cty.StringVal("b")})})
+	read.SetFailedHook(state.FailedHook{Address: "hook.restart", Reason: "failed", ExitCode: 3, FailedAt: time.Date(2025, 1, 2, 3, 4, 5, 400, time.UTC)})
+	read.Remove("certificate.other")
+	read.ClearFailedHook("hook.other")
+	if err := read.Move("certificate.other", "certificate.x"); err == nil {
+		t.Fatal("moved a resource that is not there")
+	}
+	if read.Revision() != 0 {
+		t.Errorf("revision %d after changes that change nothing, want 0", read.Revision())
+	}
+	again, err := state.Marshal(read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(again) != string(data) {
+		t.Errorf("the state reads back differently:\n%s\nwant:\n%s", again, data)
+	}
+
+	// Each of these does.
+	for i, change := range []func(){
+		func() { read.SetOutputs(map[string]cty.Value{"names": cty.ListVal([]cty.Value{cty.StringVal("a")})}) },
+		func() { read.SetOutputs(nil) },
+		func() { read.SetFailedHook(state.FailedHook{Address: "hook.restart", Reason: "failed", ExitCode: 4}) },
+		func() { read.ClearFailedHook("hook.restart") },
+		func() { read.Move("certificate.ies", "certificate.ies2") },
+		func() { read.Set(read.Resource("certificate.ies2")) },
+		func() { read.Remove("certificate.ies2") },
+	} {
+		before := read.Revision()
+		change()
+		if read.Revision() != before+1 {
+			t.Errorf("change %d: revision %d, want %d", i, read.Revision(), before+1)
+		}
 	}
 }

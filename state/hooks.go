@@ -36,10 +36,14 @@ type failedHookJSON struct {
 func (f *File) SetFailedHook(h FailedHook) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if old, ok := f.failedHooks[h.Address]; ok && old.json() == h.json() {
+		return // the file would hold the same record
+	}
 	if f.failedHooks == nil {
 		f.failedHooks = map[string]FailedHook{}
 	}
 	f.failedHooks[h.Address] = h
+	f.revision++
 }
 
 // ClearFailedHook removes the record of the hook at addr and reports
@@ -49,6 +53,9 @@ func (f *File) ClearFailedHook(addr string) bool {
 	defer f.mu.Unlock()
 	_, ok := f.failedHooks[addr]
 	delete(f.failedHooks, addr)
+	if ok {
+		f.revision++
+	}
 	return ok
 }
 
@@ -64,12 +71,17 @@ func (f *File) FailedHooks() []FailedHook {
 	return out
 }
 
+// json returns h as the state file holds it.
+func (h FailedHook) json() failedHookJSON {
+	return failedHookJSON{Address: h.Address, Reason: h.Reason, ExitCode: h.ExitCode, FailedAt: formatTime(h.FailedAt)}
+}
+
 // failedHooksJSON returns the records as the file holds them, sorted, or
 // nil when there are none (the field is then left out); f.mu must be held.
 func (f *File) failedHooksJSON() []failedHookJSON {
 	var out []failedHookJSON
 	for _, h := range f.failedHooks {
-		out = append(out, failedHookJSON{Address: h.Address, Reason: h.Reason, ExitCode: h.ExitCode, FailedAt: formatTime(h.FailedAt)})
+		out = append(out, h.json())
 	}
 	slices.SortFunc(out, func(a, b failedHookJSON) int { return cmp.Compare(a.Address, b.Address) })
 	return out

@@ -365,6 +365,7 @@ func Parse(data []byte, path string) (*File, error) {
 		}
 		f.SetFailedHook(FailedHook{Address: hj.Address, Reason: hj.Reason, ExitCode: hj.ExitCode, FailedAt: at})
 	}
+	f.revision = 0 // as read
 	return f, nil
 }
 
