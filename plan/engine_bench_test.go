@@ -88,7 +88,7 @@ func benchPlan(b *testing.B, dir string) (*plan.Plan, *state.File, *plan.Engine)
 		Vars:   vars,
 		Env: &providers.Env{
 			FS:      providers.NewDirFS(dir),
-			Secrets: providers.DirSecrets{Dir: filepath.Join(dir, ".certform", "keys")},
+			Secrets: providers.NewDirSecrets(filepath.Join(dir, ".certform", "keys")),
 			Now:     time.Now().UTC(),
 		},
 	}

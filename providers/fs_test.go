@@ -149,30 +149,68 @@ func TestDirFSLockSerializes(t *testing.T) {
 }
 
 func TestDirSecrets(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), ".certform", "keys")
-	s := providers.DirSecrets{Dir: dir}
-	if _, err := s.Get("sha256:abc"); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("missing key: %v", err)
+	for name, newSecrets := range map[string]func(dir string) providers.DirSecrets{
+		"DirSecrets":    func(dir string) providers.DirSecrets { return providers.DirSecrets{Dir: dir} },
+		"NewDirSecrets": providers.NewDirSecrets,
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), ".certform", "keys")
+			s := newSecrets(dir)
+			if _, err := s.Get("sha256:abc"); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("missing key: %v", err)
+			}
+			if err := s.Put("sha256:abc", []byte("KEY")); err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range []string{dir, filepath.Dir(dir)} {
+				if fi, err := os.Stat(d); err != nil || fi.Mode().Perm() != 0o700 {
+					t.Errorf("%s: mode %v, err %v", d, fi.Mode(), err)
+				}
+			}
+			if got, err := s.Get("sha256:abc"); err != nil || string(got) != "KEY" {
+				t.Errorf("Get: %q, %v", got, err)
+			}
+			if err := s.Put("../escape", []byte("x")); err == nil {
+				t.Error("an id with a path was accepted")
+			}
+			if err := s.Delete("sha256:abc"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Get("sha256:abc"); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("deleted key: %v", err)
+			}
+			if err := s.Delete("sha256:abc"); err != nil {
+				t.Errorf("deleting twice: %v", err)
+			}
+		})
 	}
-	if err := s.Put("sha256:abc", []byte("KEY")); err != nil {
+}
+
+// TestNewDirSecretsReadsEachKeyOnce: a second Get is served from memory,
+// even when the file changed behind the run's back.
+func TestNewDirSecretsReadsEachKeyOnce(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "keys")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range []string{dir, filepath.Dir(dir)} {
-		if fi, err := os.Stat(d); err != nil || fi.Mode().Perm() != 0o700 {
-			t.Errorf("%s: mode %v, err %v", d, fi.Mode(), err)
-		}
-	}
-	if got, err := s.Get("sha256:abc"); err != nil || string(got) != "KEY" {
-		t.Errorf("Get: %q, %v", got, err)
-	}
-	if err := s.Put("../escape", []byte("x")); err == nil {
-		t.Error("an id with a path was accepted")
-	}
-	if err := s.Delete("sha256:abc"); err != nil {
+	p := filepath.Join(dir, "sha256-abc.pem")
+	if err := os.WriteFile(p, []byte("first"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Delete("sha256:abc"); err != nil {
-		t.Errorf("deleting twice: %v", err)
+	s := providers.NewDirSecrets(dir)
+	if got, err := s.Get("sha256:abc"); err != nil || string(got) != "first" {
+		t.Fatalf("Get: %q, %v", got, err)
+	}
+	if err := os.WriteFile(p, []byte("second"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Get("sha256:abc")
+	if err != nil || string(got) != "first" {
+		t.Errorf("second Get went to disk: %q, %v", got, err)
+	}
+	got[0] = 'X' // what Get returns is the caller's
+	if got, _ := s.Get("sha256:abc"); string(got) != "first" {
+		t.Errorf("after changing a returned key: %q", got)
 	}
 }
 

@@ -1,12 +1,14 @@
 package providers
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // Secrets keeps private keys outside the state file. The state refers to a
@@ -23,9 +25,39 @@ type Secrets interface {
 }
 
 // DirSecrets stores each key as a 0600 file in a 0700 directory, by default
-// .certform/keys next to the configuration.
+// .certform/keys next to the configuration. One made by NewDirSecrets
+// reads each key from disk at most once, as DirFS does files: a plan
+// looks at a certificate's key for the certificate and for every store
+// that holds it.
 type DirSecrets struct {
 	Dir string
+
+	cache *keyCache // nil: every Get reads the file
+}
+
+// keyCache holds the keys a DirSecrets read or stored, by id.
+type keyCache struct {
+	mu   sync.Mutex
+	keys map[string][]byte
+}
+
+// NewDirSecrets returns a DirSecrets keeping its keys in dir.
+func NewDirSecrets(dir string) DirSecrets {
+	return DirSecrets{Dir: dir, cache: &keyCache{keys: map[string][]byte{}}}
+}
+
+// remember records the key with this id, or that there is none (nil).
+func (s DirSecrets) remember(id string, keyPEM []byte) {
+	if s.cache == nil {
+		return
+	}
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	if keyPEM == nil {
+		delete(s.cache.keys, id)
+	} else {
+		s.cache.keys[id] = bytes.Clone(keyPEM)
+	}
 }
 
 var _ Secrets = DirSecrets{}
@@ -44,10 +76,19 @@ func (s DirSecrets) Get(id string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.cache != nil {
+		s.cache.mu.Lock()
+		data, ok := s.cache.keys[id]
+		s.cache.mu.Unlock()
+		if ok {
+			return bytes.Clone(data), nil
+		}
+	}
 	data, err := os.ReadFile(p)
 	if err != nil {
 		return nil, fmt.Errorf("reading private key %s: %w", id, err)
 	}
+	s.remember(id, data)
 	return data, nil
 }
 
@@ -68,7 +109,11 @@ func (s DirSecrets) Put(id string, keyPEM []byte) error {
 			return fmt.Errorf("securing %s: %w", s.Dir, err)
 		}
 	}
-	return WriteFileAtomic(p, keyPEM, 0o600)
+	if err := WriteFileAtomic(p, keyPEM, 0o600); err != nil {
+		return err
+	}
+	s.remember(id, keyPEM)
+	return nil
 }
 
 // Delete implements Secrets.
@@ -80,5 +125,6 @@ func (s DirSecrets) Delete(id string) error {
 	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("removing private key %s: %w", id, err)
 	}
+	s.remember(id, nil)
 	return nil
 }

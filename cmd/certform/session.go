@@ -140,7 +140,7 @@ func (c *cli) open(operation string, vars map[string]cty.Value) (*session, bool)
 		Vars:   values,
 		Env: &providers.Env{
 			FS:      providers.NewDirFS(abs),
-			Secrets: providers.DirSecrets{Dir: filepath.Join(abs, ".certform", "keys")},
+			Secrets: providers.NewDirSecrets(filepath.Join(abs, ".certform", "keys")),
 			Now:     time.Now().UTC(),
 		},
 		Parallelism: c.opts.parallelism,
