@@ -18,7 +18,10 @@ import (
 // Apply carries out a plan made by Plan against st. Resources are applied in
 // dependency order, independent ones in parallel; deletions follow, in
 // reverse dependency order; hooks run last, each once, if every change that
-// triggers it succeeded. st is updated after every resource and handed to
+// triggers it succeeded. A hook that does not run because such a change
+// failed is marked failed in st, to run in the next apply, when another
+// change it follows was applied; when none was, the next plan plans the
+// failed changes again, and the hook with them. st is updated after every resource and handed to
 // save, so a failure half-way leaves a state that matches what was done.
 // Saves are coalesced: they run at least minSaveGap apart, and the requests
 // that come meanwhile fold into the next; the last save follows the last
@@ -40,6 +43,9 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, st *state.File, save func(*
 	}
 	scope := e.Config.NewScope(e.Vars)
 
+	// applied holds the changes that changed something, even if they then
+	// failed (a store that wrote some of its files); guarded by mu.
+	applied := map[string]bool{}
 	byAddr := map[string]*Change{}
 	var nodes, deletes []string
 	deps := map[string][]string{}
@@ -53,8 +59,13 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, st *state.File, save func(*
 		deps[c.Address] = c.Dependencies
 	}
 	failed := walk(ctx, nodes, deps, e.parallelism(), func(ctx context.Context, addr string) error {
-		d := e.applyChange(ctx, scope, sec, byAddr[addr], st)
+		d, recorded := e.applyChange(ctx, scope, sec, byAddr[addr], st)
 		addDiags(d)
+		if recorded {
+			mu.Lock()
+			applied[addr] = true
+			mu.Unlock()
+		}
 		if byAddr[addr].Action != NoOp {
 			sv.request() // a change that failed may have recorded what it did
 		}
@@ -88,6 +99,16 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, st *state.File, save func(*
 
 	for _, h := range p.Hooks {
 		if blocked := firstFailed(h.TriggeredBy, failed); blocked != "" {
+			if !anyApplied(h.TriggeredBy, failed, applied) {
+				// Nothing it follows changed: the next plan plans those
+				// changes again, and the hook with them.
+				addDiags(hcl.Diagnostics{{
+					Severity: hcl.DiagWarning,
+					Summary:  h.Address + " did not run",
+					Detail:   fmt.Sprintf("%s was not run: %s was not applied, and nothing else it follows was changed. Fix the error and apply again: the next plan plans those changes again, and the hook with them.", h.Address, blocked),
+				}})
+				continue
+			}
 			// The changes that did succeed still need the hook: the
 			// state remembers it for the next apply.
 			st.SetFailedHook(state.FailedHook{Address: h.Address, FailedAt: e.Env.Now,
@@ -151,14 +172,26 @@ func firstFailed(addrs []string, failed map[string]error) string {
 	return ""
 }
 
-// applyChange applies one create, update, replace or no-op. The resource is
-// decoded again now that what it refers to is known, and planned again so
-// that the provider sees final values.
-func (e *Engine) applyChange(ctx context.Context, scope *lang.Scope, sec *secrets, c *Change, st *state.File) hcl.Diagnostics {
+// anyApplied reports whether one of the changes addrs changed something:
+// it succeeded, or failed after recording what it did.
+func anyApplied(addrs []string, failed map[string]error, applied map[string]bool) bool {
+	for _, a := range addrs {
+		if failed[a] == nil || applied[a] {
+			return true
+		}
+	}
+	return false
+}
+
+// applyChange applies one create, update, replace or no-op, and reports
+// whether it recorded a new value in st. The resource is decoded again now
+// that what it refers to is known, and planned again so that the provider
+// sees final values.
+func (e *Engine) applyChange(ctx context.Context, scope *lang.Scope, sec *secrets, c *Change, st *state.File) (diags hcl.Diagnostics, recorded bool) {
 	r := e.Config.Resources[mustAddress(c.Address)]
 	if c.Action == NoOp {
 		e.setValue(scope, r.Addr, c.After)
-		return nil
+		return nil, false
 	}
 	start := time.Now()
 	e.observer().PreApply(c.Address, c.Action)
@@ -166,7 +199,7 @@ func (e *Engine) applyChange(ctx context.Context, scope *lang.Scope, sec *secret
 	dec, diags := scope.Decode(r)
 	if diags.HasErrors() {
 		e.observer().PostApply(c.Address, c.Action, diags, time.Since(start))
-		return diags
+		return diags, false
 	}
 	prior := providers.Null
 	if rec := st.Resource(c.Address); rec != nil {
@@ -180,7 +213,7 @@ func (e *Engine) applyChange(ctx context.Context, scope *lang.Scope, sec *secret
 	diags = append(diags, withAddress(c.Address, r, pl.Diagnostics)...)
 	if pl.Diagnostics.HasErrors() {
 		e.observer().PostApply(c.Address, c.Action, diags, time.Since(start))
-		return diags
+		return diags, false
 	}
 	resp := prov.Apply(ctx, providers.ApplyRequest{Address: c.Address, Config: dec.Value, Prior: prior, Planned: pl.Planned, Env: e.Env})
 	diags = append(diags, withAddress(c.Address, r, resp.Diagnostics)...)
@@ -203,6 +236,7 @@ func (e *Engine) applyChange(ctx context.Context, scope *lang.Scope, sec *secret
 				rec.CreatedAt = e.Env.Now
 			}
 			st.Set(rec)
+			recorded = true
 		}
 		e.setValue(scope, r.Addr, resp.New)
 	}
@@ -211,7 +245,7 @@ func (e *Engine) applyChange(ctx context.Context, scope *lang.Scope, sec *secret
 		err = diags
 	}
 	e.observer().PostApply(c.Address, c.Action, err, time.Since(start))
-	return diags
+	return diags, recorded
 }
 
 func (e *Engine) applyDelete(ctx context.Context, c *Change, st *state.File) hcl.Diagnostics {

@@ -611,14 +611,13 @@ func TestApplyTargeted(t *testing.T) {
 }
 
 // TestApplyFailsAtFirstResource: an apply whose first change fails, so
-// that nothing else is applied, changes nothing, and the state file stays
-// byte for byte as it was: no new serial, no backup rotated.
+// that nothing else is applied, changes nothing: the state file stays byte
+// for byte as it was (no new serial, no backup rotated), and the hook the
+// changes would have triggered is not marked failed, since nothing it
+// follows changed; the next plan plans the change again, and the hook with
+// it.
 func TestApplyFailsAtFirstResource(t *testing.T) {
 	files := baseConfig()
-	delete(files, "hook.hcl")
-	for _, name := range []string{"pki.hcl", "ini.hcl"} {
-		files[name] = regexp.MustCompile(`on_change *= \[hook.reload\]`).ReplaceAllString(files[name], "")
-	}
 	// An output of a block the failure keeps from being applied keeps
 	// its value.
 	files["outputs.hcl"] += "output \"port\" {\n  value = endpoint.web.port\n}\n"
@@ -627,6 +626,7 @@ func TestApplyFailsAtFirstResource(t *testing.T) {
 	w.write("app.ini", strings.Replace(w.read("app.ini"), "8443", "9999", 1))
 	w.planApply(plan.Options{Refresh: true}) // a backup to keep too
 	stateBefore, backupBefore := w.read(state.DefaultFileName), w.read(state.DefaultFileName+".backup")
+	runs := w.hookRuns()
 
 	// A new name replaces certificate.web; once planned, the keys
 	// directory is gone, so the CA cannot sign it.
@@ -646,6 +646,15 @@ func TestApplyFailsAtFirstResource(t *testing.T) {
 	if len(w.saves) != saves {
 		t.Errorf("%d saves of a state that did not change", len(w.saves)-saves)
 	}
+	var hookWarning bool
+	for _, d := range diags {
+		if d.Summary == "hook.reload did not run" && strings.Contains(d.Detail, "nothing else it follows was changed") {
+			hookWarning = true
+		}
+	}
+	if !hookWarning {
+		t.Errorf("no warning that hook.reload did not run and why: %v", diags)
+	}
 	if got := w.read(state.DefaultFileName); got != stateBefore {
 		t.Errorf("the state file changed:\nbefore:\n%s\nafter:\n%s", stateBefore, got)
 	}
@@ -657,9 +666,18 @@ func TestApplyFailsAtFirstResource(t *testing.T) {
 	if err := os.Rename(w.path("keys.saved"), w.path(".certform/keys")); err != nil {
 		t.Fatal(err)
 	}
+	if w.hookRuns() != runs {
+		t.Errorf("the hook ran although the change it follows failed")
+	}
 	p = w.planApply(plan.Options{Refresh: true})
 	if got := change(t, p, "certificate.web").Action; got != plan.Replace {
 		t.Errorf("after the failure certificate.web is %s, want replace", got)
+	}
+	if len(p.Hooks) != 1 || len(p.Hooks[0].TriggeredBy) == 0 || p.Hooks[0].Retry != "" {
+		t.Errorf("plan hooks = %+v, want hook.reload after the changes, not as a retry", p.Hooks)
+	}
+	if w.hookRuns() != runs+1 {
+		t.Errorf("the hook ran %d times after the fix, want 1", w.hookRuns()-runs)
 	}
 	if w.read(state.DefaultFileName) == stateBefore {
 		t.Error("the state file did not change when the certificate was replaced")
