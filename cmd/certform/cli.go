@@ -22,6 +22,8 @@ type command struct {
 type cli struct {
 	s    *streams
 	opts options
+	// warned holds the warnings printed so far (see diags).
+	warned map[warning]bool
 }
 
 func commands() []*command {

@@ -69,12 +69,44 @@ func (c *cli) stateStore() *state.Store {
 	return st
 }
 
-// diags prints diagnostics and reports whether any is an error.
+// diags prints diagnostics and reports whether any is an error. A warning
+// printed before in this run is left out: apply plans each resource again
+// with its final values, and its provider warns again about what the plan
+// already warned about.
 func (c *cli) diags(files map[string]*hcl.File, diags hcl.Diagnostics) bool {
-	if len(diags) > 0 {
-		render.Diagnostics(c.s.err, files, diags, c.s.width, c.opts.color)
+	show := make(hcl.Diagnostics, 0, len(diags))
+	for _, d := range diags {
+		if d.Severity == hcl.DiagWarning {
+			w := warningOf(d)
+			if c.warned[w] {
+				continue
+			}
+			if c.warned == nil {
+				c.warned = map[warning]bool{}
+			}
+			c.warned[w] = true
+		}
+		show = append(show, d)
+	}
+	if len(show) > 0 {
+		render.Diagnostics(c.s.err, files, show, c.s.width, c.opts.color)
 	}
 	return diags.HasErrors()
+}
+
+// warning identifies a warning for diags: the same text about the same
+// place (the engine puts the address of the block into the summary).
+type warning struct {
+	summary, detail string
+	subject         hcl.Range
+}
+
+func warningOf(d *hcl.Diagnostic) warning {
+	w := warning{summary: d.Summary, detail: d.Detail}
+	if d.Subject != nil {
+		w.subject = *d.Subject
+	}
+	return w
 }
 
 func (c *cli) errorf(format string, args ...any) int {
