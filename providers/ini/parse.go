@@ -57,6 +57,7 @@ func Parse(data []byte) (*Document, error) {
 	default:
 		d.enc, text = utf8Plain, string(data)
 	}
+	d.lines = make([]line, 0, strings.Count(text, "\n")+1)
 	for n := 1; text != ""; n++ {
 		var l line
 		if i := strings.IndexByte(text, '\n'); i >= 0 {
