@@ -46,11 +46,23 @@ func (p *Provider) Validate(address string, config cty.Value) hcl.Diagnostics {
 	return diags
 }
 
+// unknownString reports whether an attribute of a known object is an
+// unknown string. (IsWhollyKnown would look into every attribute of the
+// certificate too, sorting their names on the way.)
+func unknownString(obj cty.Value) bool {
+	for name, ty := range obj.Type().AttributeTypes() {
+		if ty == cty.String && !obj.GetAttr(name).IsKnown() {
+			return true
+		}
+	}
+	return false
+}
+
 // assumeKnown stands in a distinct placeholder for each unknown path and
 // the default for each unknown mode, so the rest of the layout can be
 // checked.
 func assumeKnown(config cty.Value) cty.Value {
-	if !config.IsKnown() || config.IsNull() || !config.Type().IsObjectType() || config.IsWhollyKnown() {
+	if !config.IsKnown() || config.IsNull() || !config.Type().IsObjectType() || !unknownString(config) {
 		return config
 	}
 	m := config.AsValueMap()
