@@ -1,11 +1,14 @@
 package checks_test
 
 import (
+	"crypto/x509"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/certform/certform/plan/checks"
 	"github.com/certform/certform/providers/probe/probetest"
@@ -572,6 +575,90 @@ func TestImported(t *testing.T) {
 			}
 			if msg := messages(fs, tc.id); !strings.Contains(msg, tc.message) {
 				t.Errorf("message %q\nwant %q", msg, tc.message)
+			}
+		})
+	}
+}
+
+// TestImportedExpiring: a certificate imported with an import block,
+// which certform cannot renew, warns within its renew_before as the check
+// expiring-unrenewable, with the days left and what to replace: the PEM
+// files or the .pfx it was imported from.
+func TestImportedExpiring(t *testing.T) {
+	root := probetest.New(t, nil, true, probetest.Options{CommonName: "Vendor Root CA", NotAfter: time.Now().Add(3650 * 24 * time.Hour)})
+	inter := probetest.New(t, root, true, probetest.Options{CommonName: "Vendor Issuing CA", NotAfter: time.Now().Add(1000 * 24 * time.Hour)})
+	leaf := func(days int) *probetest.Cert {
+		return probetest.New(t, inter, false, probetest.Options{CommonName: "web.example.test", DNSNames: []string{"web.example.test"},
+			NotBefore: time.Now().Add(-300 * 24 * time.Hour), NotAfter: time.Now().Add(time.Duration(days)*24*time.Hour + time.Hour)})
+	}
+	const pemImport = `
+certificate "web" {
+  import {
+    cert_pem  = file("web.crt")
+    key_pem   = file("web.key")
+    chain_pem = file("chain.pem")
+  }
+  RENEW
+}
+`
+	const pfxImport = `
+certificate "web" {
+  import {
+    pfx      = filebase64("web.pfx")
+    password = "Pfx-Geheim-1"
+  }
+  RENEW
+}
+`
+	for _, tc := range []struct {
+		name, src, renew string
+		days             int
+		want             []string
+		replace          string
+	}{
+		{"PEM, within the default 30 days", pemImport, "", 20, []string{"warning certificate.web"}, "the PEM files (import.cert_pem, key_pem and chain_pem)"},
+		{"PEM, later", pemImport, "", 60, nil, ""},
+		{"PEM, before its renew_before", pemImport, `renew_before = "10d"`, 20, nil, ""},
+		{"PEM, within its renew_before", pemImport, `renew_before = "90d"`, 60, []string{"warning certificate.web"}, "the PEM files"},
+		{"pfx, within", pfxImport, "", 20, []string{"warning certificate.web"}, "the .pfx file (import.pfx)"},
+		{"pfx, later", pfxImport, "", 60, nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := leaf(tc.days)
+			pfx, err := pkcs12.Modern.Encode(c.Key, c.X509, []*x509.Certificate{inter.X509}, "Pfx-Geheim-1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := write(t, map[string]string{
+				"main.hcl":  strings.Replace(tc.src, "RENEW", tc.renew, 1),
+				"web.crt":   c.PEM(),
+				"web.key":   c.KeyPEM(),
+				"chain.pem": inter.PEM(),
+				"web.pfx":   string(pfx),
+			})
+			fs := newEngine(t, dir).findings()
+			if got := describe(fs, "expiring-unrenewable"); strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Fatalf("got %q, want %q\n%s", got, tc.want, messages(fs, "expiring-unrenewable"))
+			}
+			if tc.want == nil {
+				return
+			}
+			renew := "30 days"
+			if tc.renew != "" {
+				renew = strings.TrimSuffix(strings.TrimPrefix(tc.renew, `renew_before = "`), `d"`) + " days"
+			}
+			want := fmt.Sprintf(`The imported certificate "web.example.test" (certificate.web) expires in %d days, on %s (renew_before is %s)`,
+				tc.days, c.X509.NotAfter.UTC().Format("2006-01-02"), renew)
+			if msg := messages(fs, "expiring-unrenewable"); !strings.Contains(msg, want) {
+				t.Errorf("message %q\nlacks %q", msg, want)
+			}
+			for _, f := range fs {
+				if f.Check != "expiring-unrenewable" {
+					continue
+				}
+				if fix := `Obtain a new certificate from "CN=Vendor Issuing CA" and replace ` + tc.replace; !strings.Contains(f.Fix, fix) {
+					t.Errorf("fix %q\nlacks %q", f.Fix, fix)
+				}
 			}
 		})
 	}

@@ -22,6 +22,7 @@ const (
 	kindSelfSigned = "self_signed"
 	kindCA         = "ca"
 	kindACME       = "acme"
+	kindImport     = "import"
 )
 
 // Defaults of the certificate block (docs/language.md), for blocks that

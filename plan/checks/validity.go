@@ -145,42 +145,65 @@ func checkRenewBefore(m *model, c *Check) {
 	}
 }
 
-// checkExpiring: a certificate certform cannot renew (imported: PEM text
-// in a trust chain, or a certificate block of a kind certform does not
-// issue) warns when it is within renew_before (default 30 days) of
-// expiring, with the days left.
+// checkExpiring: a certificate certform cannot renew (imported with an
+// import block, PEM text in a trust chain, or a certificate block of a
+// kind certform does not issue) warns when it is within renew_before
+// (default 30 days) of expiring, with the days left. It is the only report
+// of this: the certificate provider does not warn about it separately.
 func checkExpiring(m *model, c *Check) {
-	warn := func(r *res, x *x509.Certificate, within time.Duration, what string) {
+	warn := func(r *res, x *x509.Certificate, within time.Duration, what, fix string) {
 		left := x.NotAfter.Sub(m.now)
 		if left > within {
 			return
 		}
-		state := fmt.Sprintf("expires in %d days, on %s", days(left), x.NotAfter.UTC().Format("2006-01-02"))
+		state := fmt.Sprintf("expires in %d days, on %s (renew_before is %s)", days(left), x.NotAfter.UTC().Format("2006-01-02"), fmtDays(within))
 		if left <= 0 {
 			state = fmt.Sprintf("expired %d days ago, on %s", days(-left), x.NotAfter.UTC().Format("2006-01-02"))
 		}
 		m.add(c, hcl.DiagWarning, []*res{r}, "Imported certificate expiring",
 			fmt.Sprintf("%s %q (%s) %s. certform did not issue it and cannot renew it: clients will refuse it from then on (NET::ERR_CERT_DATE_INVALID).", what, certName(x), r.name, state),
-			"Get a new certificate from its CA and put it in place of the old one.")
+			fix)
 	}
 	for _, r := range m.kind("certificate") {
 		ci := m.cert(r)
-		// Imported certificates (import {}) are warned about by the
-		// certificate provider itself ("Imported certificate expires
-		// soon"); this covers kinds without such a warning.
-		if ci.issuerKind == "" || ci.local() || ci.issuerKind == kindACME || ci.issuerKind == "import" || ci.x509 == nil {
+		if ci.issuerKind == "" || ci.local() || ci.issuerKind == kindACME || ci.x509 == nil {
 			continue
 		}
-		warn(r, ci.x509, ci.renew, "The imported certificate")
+		fix := "Get a new certificate from its CA and put it in place of the old one."
+		if ci.issuerKind == kindImport {
+			if !m.now.Before(ci.x509.NotAfter) {
+				continue // expired: the certificate provider refuses it
+			}
+			fix = fmt.Sprintf("Obtain a new certificate from %q and replace %s, then apply: certform imports the new certificate in place of the old one.",
+				ci.x509.Issuer.String(), importedFrom(r))
+		}
+		warn(r, ci.x509, ci.renew, "The imported certificate", fix)
 	}
 	def := 30 * 24 * time.Hour // what a trust chain's CA gets: the default renew_before
 	for _, r := range m.kind("trust_chain") {
 		for _, list := range []string{"roots", "intermediates"} {
 			for _, x := range m.pemMembers(r, list) {
-				warn(r, x, def, "The CA certificate")
+				warn(r, x, def, "The CA certificate", "Get a new certificate from its CA and put it in place of the old one.")
 			}
 		}
 	}
+}
+
+// importedFrom names what a certificate's import block reads, for the fix
+// of checkExpiring.
+func importedFrom(r *res) string {
+	imp := attr(r.cfg(), "import")
+	given := func(name string) bool {
+		v := attr(imp, name)
+		return v.IsKnown() && !v.IsNull()
+	}
+	switch {
+	case given("pfx"):
+		return "the .pfx file (import.pfx)"
+	case given("keystore"):
+		return "the keystore (import.keystore)"
+	}
+	return "the PEM files (import.cert_pem, key_pem and chain_pem)"
 }
 
 // pemMembers returns the certificates a trust chain's list gives as PEM

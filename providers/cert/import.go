@@ -385,9 +385,10 @@ func isSelfSigned(c *x509.Certificate) bool {
 }
 
 // importChecks reports what is wrong with an imported certificate at now:
-// expired or not yet valid is an error; within renew_before, a missing
-// intermediate and stray certificates are warnings.
-func importChecks(address string, imp *imported, renew time.Duration, now time.Time) hcl.Diagnostics {
+// expired or not yet valid is an error; a missing intermediate and stray
+// certificates are warnings. (One within renew_before of expiring is the
+// plan check expiring-unrenewable, in package plan/checks.)
+func importChecks(address string, imp *imported, now time.Time) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	c := imp.leaf
 	name := fmt.Sprintf("%q", c.Subject.String())
@@ -400,13 +401,6 @@ func importChecks(address string, imp *imported, renew time.Duration, now time.T
 		diags = append(diags, errorf(address, "Imported certificate expired",
 			"The certificate %s expired %s ago (%s). Get a new one from the CA that issued it (%q) and import that.",
 			name, humanDuration(now.Sub(c.NotAfter)), c.NotAfter.UTC().Format(time.RFC3339), c.Issuer.String()))
-	case c.NotAfter.Sub(now) <= renew:
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagWarning,
-			Summary:  "Imported certificate expires soon",
-			Detail: fmt.Sprintf("%s: the certificate %s expires in %s (renew_before is %s). certform cannot renew an imported certificate: get a new one from the CA that issued it (%q), replace the imported file, and apply.",
-				address, name, humanDuration(c.NotAfter.Sub(now)), providers.FormatDuration(renew), c.Issuer.String()),
-		})
 	}
 	if imp.missing != "" {
 		diags = append(diags, &hcl.Diagnostic{
@@ -533,15 +527,6 @@ func extKeyUsagesOf(us []x509.ExtKeyUsage) []string {
 	return out
 }
 
-// renewBefore reads renew_before with its default.
-func renewBefore(config cty.Value) time.Duration {
-	d, err := providers.ParseDuration(stringOf(normalizeDuration(orDefault(attr(config, "renew_before"), cty.StringVal(defaultRenewBefore)))))
-	if err != nil {
-		return 0
-	}
-	return d
-}
-
 // planImport implements Plan for a certificate with an import block. The
 // certificate is known at plan time, so the planned value is complete but
 // for key_id while the key is not in Secrets yet. A different certificate
@@ -555,7 +540,7 @@ func (p *Provider) planImport(_ context.Context, req providers.PlanRequest) prov
 		return providers.PlanResponse{Planned: unknownImportValue(req.Config), RequiresReplace: providers.Exists(req.Live),
 			Reasons: []string{"the imported certificate is known only after apply"}}
 	}
-	diags = append(diags, importChecks(req.Address, imp, renewBefore(req.Config), req.Env.Now)...)
+	diags = append(diags, importChecks(req.Address, imp, req.Env.Now)...)
 	if diags.HasErrors() {
 		return providers.PlanResponse{Planned: req.Live, Diagnostics: diags}
 	}
@@ -614,7 +599,7 @@ func (p *Provider) applyImport(_ context.Context, req providers.ApplyRequest) pr
 	if diags.HasErrors() {
 		return fail(diags)
 	}
-	diags = append(diags, importChecks(req.Address, imp, renewBefore(req.Config), req.Env.Now)...)
+	diags = append(diags, importChecks(req.Address, imp, req.Env.Now)...)
 	if diags.HasErrors() {
 		return fail(diags)
 	}
