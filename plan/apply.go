@@ -21,13 +21,15 @@ import (
 // triggers it succeeded. A hook that does not run because such a change
 // failed is marked failed in st, to run in the next apply, when another
 // change it follows was applied; when none was, the next plan plans the
-// failed changes again, and the hook with them. st is updated after every resource and handed to
-// save, so a failure half-way leaves a state that matches what was done.
-// Saves are coalesced: they run at least minSaveGap apart, and the requests
-// that come meanwhile fold into the next; the last save follows the last
-// change. save is called only when what st holds changed since it was read
-// or last saved: an apply that changed nothing (its first resource failed)
-// leaves the state file as it was.
+// failed changes again, and the hook with them.
+//
+// st is updated after every resource and handed to save, so a failure
+// half-way leaves a state that matches what was done. Saves are coalesced:
+// they run at least minSaveGap apart, and the requests that come meanwhile
+// fold into the next; the last save follows the last change. save is
+// called only when what st holds changed since it was read or last saved:
+// an apply that changed nothing (its first resource failed) leaves the
+// state file as it was.
 func (e *Engine) Apply(ctx context.Context, p *Plan, st *state.File, save func(*state.File) error) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	var mu sync.Mutex
