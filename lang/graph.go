@@ -245,44 +245,23 @@ func (c *Config) addressNames() []string {
 func (c *Config) findCycles() hcl.Diagnostics {
 	// Nodes are "certificate.x" or "local.y"; edges point at dependencies.
 	edges := map[string][]string{}
-	ranges := map[string]hcl.Range{}  // where each node is declared
-	refs := map[[2]string]hcl.Range{} // where an edge's first reference is
-	addRefs := func(from string, ts []hcl.Traversal) {
-		for _, t := range ts {
-			to := ""
-			if a, ok := traversalAddress(t); ok {
-				to = a.String()
-			} else if name := attrAt(t, 1); t.RootName() == "local" && name != "" {
-				to = "local." + name
-			}
-			if e := [2]string{from, to}; to != "" {
-				if _, ok := refs[e]; !ok {
-					refs[e] = t.SourceRange()
-				}
-			}
-		}
-	}
 	for _, r := range c.Resources {
 		n := r.Addr.String()
-		ranges[n] = r.DeclRange
 		for _, d := range r.Dependencies {
 			edges[n] = append(edges[n], d.String())
 		}
 		for _, l := range r.locals {
 			edges[n] = append(edges[n], "local."+l)
 		}
-		addRefs(n, r.traversals)
 	}
 	for _, l := range c.Locals {
 		n := "local." + l.Name
-		ranges[n] = l.Expr.Range()
 		for _, d := range l.Refs {
 			edges[n] = append(edges[n], d.String())
 		}
 		for _, d := range l.Locals {
 			edges[n] = append(edges[n], "local."+d)
 		}
-		addRefs(n, l.Expr.Variables())
 	}
 	var diags hcl.Diagnostics
 	for _, scc := range stronglyConnected(edges) {
@@ -291,18 +270,43 @@ func (c *Config) findCycles() hcl.Diagnostics {
 			continue
 		}
 		walk := cycleWalk(scc, edges)
-		subject, ok := refs[[2]string{walk[0], walk[1]}]
-		if !ok { // a depends_on entry, which keeps no range of its own
-			subject = ranges[walk[0]]
-		}
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Dependency cycle",
 			Detail:   fmt.Sprintf("These blocks refer to each other in a circle, so none can be made first: %s. Break the cycle by removing one of the references.", strings.Join(walk, " → ")),
-			Subject:  subject.Ptr(),
+			Subject:  c.cycleSubject(walk[0], walk[1]).Ptr(),
 		})
 	}
 	return diags
+}
+
+// cycleSubject returns where node from (a block or a local) first refers
+// to node to, or where it is declared when only a depends_on entry does,
+// which keeps no range of its own. Looked up only for a cycle found.
+func (c *Config) cycleSubject(from, to string) hcl.Range {
+	var decl hcl.Range
+	var ts []hcl.Traversal
+	if name, ok := strings.CutPrefix(from, "local."); ok {
+		if l, ok := c.Locals[name]; ok {
+			decl, ts = l.Expr.Range(), l.Expr.Variables()
+		}
+	} else if a, err := ParseAddress(from); err == nil {
+		if r, ok := c.Resources[a]; ok {
+			decl, ts = r.DeclRange, r.traversals
+		}
+	}
+	for _, t := range ts {
+		target := ""
+		if a, ok := traversalAddress(t); ok {
+			target = a.String()
+		} else if name := attrAt(t, 1); t.RootName() == "local" && name != "" {
+			target = "local." + name
+		}
+		if target == to {
+			return t.SourceRange()
+		}
+	}
+	return decl
 }
 
 // cycleWalk returns a closed walk through the strongly connected nodes scc
