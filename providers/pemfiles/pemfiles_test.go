@@ -15,6 +15,7 @@ import (
 	"github.com/certform/certform/providers"
 	"github.com/certform/certform/providers/pemfiles"
 	"github.com/certform/certform/providers/providertest"
+	"github.com/certform/certform/state"
 )
 
 const storeHCL = `
@@ -340,5 +341,62 @@ func TestExistingFileKeptAndRestored(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, n)); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("%s still exists after delete (err %v)", n, err)
 		}
+	}
+}
+
+// A failed write leaves a value that records the files as they are: the
+// old ones not removed yet and the ones written, with their hashes, and
+// not the one that could not be written. Once the cause is fixed, the
+// next plan and apply finish the job.
+func TestFailedWriteRecordsWhatIsOnDisk(t *testing.T) {
+	f := newFixture(t)
+	env, dir, _, prior := applied(t, f, storeHCL)
+	// A regular file where the key's new directory should be: its write fails.
+	if err := os.WriteFile(filepath.Join(dir, "blocked"), []byte("not a directory\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	moved := strings.NewReplacer("ies.crt", "server.crt", "ies.key", "blocked/ies.key").Replace(storeHCL)
+	p := pemfiles.New()
+	cfg := providertest.Decode(t, p, moved, map[string]cty.Value{"ies": f.leaf})
+	_, pl, env2 := replan(t, env, dir, cfg, prior)
+	ap := p.Apply(context.Background(), providers.ApplyRequest{Address: "store.pem_files.test", Config: cfg, Prior: prior, Planned: pl.Planned, Env: env2})
+	if !ap.Diagnostics.HasErrors() || !strings.Contains(ap.Diagnostics.Error(), "Cannot write file") {
+		t.Fatalf("apply diagnostics = %v, want Cannot write file", ap.Diagnostics)
+	}
+	got := roundTrip(t, ap.New)
+	files := map[string]string{}
+	for it := got.GetAttr("files").ElementIterator(); it.Next(); {
+		k, v := it.Element()
+		files[k.AsString()] = v.AsString()
+	}
+	for _, name := range []string{"ies.crt", "ies.key", "server.crt"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if want := state.FileHash(data); files[name] != want {
+			t.Errorf("files[%s] = %q, want the hash of the file on disk %q", name, files[name], want)
+		}
+	}
+	if len(files) != 3 {
+		t.Errorf("files = %v, want ies.crt, ies.key and server.crt only", files)
+	}
+
+	// Fix the cause and apply again: the key is written, the old files go.
+	if err := os.Remove(filepath.Join(dir, "blocked")); err != nil {
+		t.Fatal(err)
+	}
+	_, pl, env3 := replan(t, env, dir, cfg, got)
+	ap = p.Apply(context.Background(), providers.ApplyRequest{Address: "store.pem_files.test", Config: cfg, Prior: got, Planned: pl.Planned, Env: env3})
+	if ap.Diagnostics.HasErrors() {
+		t.Fatal(ap.Diagnostics.Error())
+	}
+	for _, name := range []string{"ies.crt", "ies.key"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s still exists (err %v)", name, err)
+		}
+	}
+	if _, pl, _ = replan(t, env, dir, cfg, roundTrip(t, ap.New)); len(pl.Files) != 0 {
+		t.Errorf("plan after the second apply changes %d files, want none", len(pl.Files))
 	}
 }
