@@ -1,8 +1,12 @@
 package plan
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -229,7 +233,7 @@ func (e *Engine) applyChange(ctx context.Context, scope *lang.Scope, sec *secret
 				Kind:         c.Kind,
 				Attributes:   redact(resp.New, withLinked(prov, unionPaths(c.Sensitive, sec.paths(resp.New)))),
 				Dependencies: c.Dependencies,
-				Files:        fileHashes(pl.Files),
+				Files:        e.fileHashes(st.Resource(c.Address), pl.Files, diags.HasErrors()),
 				UpdatedAt:    e.Env.Now,
 			}
 			if old := st.Resource(c.Address); old != nil && !old.CreatedAt.IsZero() && c.Action != Replace {
@@ -325,14 +329,32 @@ func (e *Engine) runHook(ctx context.Context, scope *lang.Scope, h *HookRun, st 
 // runAgain ends the message of a failed hook.
 const runAgain = "The changes that triggered the hook were made and are recorded in the state, and the state marks the hook as failed: fix the cause, then run certform apply again, which runs the hook again (certform plan shows it)."
 
-// fileHashes records the hash of every known, non-secret file a change wrote.
-func fileHashes(files []providers.FileChange) map[string]string {
+// fileHashes records the hash of every known, non-secret file a change
+// wrote. A change that failed may have written some of its files only: its
+// record keeps the files of the old one, and takes the hash of a planned
+// file only where the file on disk holds what was planned (it was
+// written); a file that is gone (removed, or never written) is dropped.
+func (e *Engine) fileHashes(old *state.Resource, files []providers.FileChange, failed bool) map[string]string {
 	out := map[string]string{}
+	if failed && old != nil {
+		maps.Copy(out, old.Files)
+	}
 	for _, f := range files {
-		if f.Sensitive || f.AfterUnknown || f.After == nil {
-			continue
+		switch {
+		case f.Sensitive || f.AfterUnknown:
+		case !failed:
+			if f.After != nil {
+				out[f.Path] = state.FileHash(f.After)
+			}
+		default:
+			data, err := e.Env.FS.ReadFile(f.Path)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				delete(out, f.Path)
+			case err == nil && f.After != nil && bytes.Equal(data, f.After):
+				out[f.Path] = state.FileHash(data)
+			}
 		}
-		out[f.Path] = state.FileHash(f.After)
 	}
 	if len(out) == 0 {
 		return nil
