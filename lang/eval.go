@@ -40,7 +40,7 @@ func (c *Config) NewScope(vars map[string]cty.Value) *Scope {
 	s := &Scope{
 		cfg:    c,
 		vars:   cty.ObjectVal(vars),
-		values: map[Address]cty.Value{},
+		values: make(map[Address]cty.Value, len(c.Resources)),
 		locals: map[string]cty.Value{},
 	}
 	s.base = &hcl.EvalContext{
