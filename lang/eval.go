@@ -40,7 +40,7 @@ func (c *Config) NewScope(vars map[string]cty.Value) *Scope {
 	s := &Scope{
 		cfg:    c,
 		vars:   cty.ObjectVal(vars),
-		values: make(map[Address]cty.Value, len(c.Resources)),
+		values: map[Address]cty.Value{},
 		locals: map[string]cty.Value{},
 	}
 	s.base = &hcl.EvalContext{

@@ -88,7 +88,7 @@ func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan,
 	selected := e.selected(opts.Targets)
 
 	// Refresh: read every recorded object, in parallel.
-	recorded, live, unchanged, diags := e.refresh(ctx, st, opts.Refresh, selected)
+	live, unchanged, diags := e.refresh(ctx, st, opts.Refresh, selected)
 	p.secrets = &secrets{}
 	for _, v := range e.Vars {
 		if v.ContainsMarked() {
@@ -108,7 +108,7 @@ func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan,
 
 	scope := e.Config.NewScope(e.Vars)
 	var mu sync.Mutex
-	changes := make(map[string]*Change, len(e.Config.Resources))
+	changes := map[string]*Change{}
 
 	var holds map[string]Hold
 	if e.Rotator != nil && !opts.Destroy {
@@ -125,13 +125,13 @@ func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan,
 		errs := walk(ctx, nodes, deps, e.parallelism(), func(ctx context.Context, node string) error {
 			r := e.Config.Resources[mustAddress(node)]
 			if h, ok := holds[node]; ok {
-				c := e.heldChange(scope, r, recorded[node], live[node], h)
+				c := e.heldChange(scope, r, st.Resource(node), live[node], h)
 				mu.Lock()
 				changes[node] = c
 				mu.Unlock()
 				return nil
 			}
-			c, d := e.planResource(ctx, scope, p.secrets, r, recorded[node], live[node])
+			c, d := e.planResource(ctx, scope, p.secrets, r, st.Resource(node), live[node])
 			mu.Lock()
 			diags = append(diags, d...)
 			if c != nil {
@@ -159,7 +159,7 @@ func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan,
 		if selected != nil && !selected[a] {
 			continue
 		}
-		r := recorded[addr]
+		r := st.Resource(addr)
 		before := r.Attributes
 		if l, ok := live[addr]; ok {
 			before = l
@@ -201,7 +201,7 @@ func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan,
 		if c := changes[addr]; unchanged[addr] && p.secrets.empty() && (c == nil || len(c.Sensitive) == 0) {
 			continue // nothing to hide, and the refresh found no change
 		}
-		r := recorded[addr]
+		r := st.Resource(addr)
 		hide := unionPaths(p.secrets.paths(r.Attributes), p.secrets.paths(l))
 		if c := changes[addr]; c != nil {
 			hide = unionPaths(hide, c.Sensitive)
@@ -268,7 +268,7 @@ func (e *Engine) selected(targets []lang.Address) map[lang.Address]bool {
 // their dependencies, as walk takes them.
 func (e *Engine) resourceGraph(selected map[lang.Address]bool, _ bool) ([]string, map[string][]string) {
 	var nodes []string
-	deps := make(map[string][]string, len(e.Config.Resources))
+	deps := map[string][]string{}
 	for _, r := range e.Config.SortedResources() {
 		if e.Config.IsRunner(r) || (selected != nil && !selected[r.Addr]) {
 			continue
@@ -280,22 +280,17 @@ func (e *Engine) resourceGraph(selected map[lang.Address]bool, _ bool) ([]string
 	return nodes, deps
 }
 
-// refresh reads the recorded objects. It returns every recorded resource
-// (copied out of st once) and what it read, by address, and the addresses
-// of those it found as recorded (providers.Equal), which it compares as it
-// goes, in parallel.
-func (e *Engine) refresh(ctx context.Context, st *state.File, enabled bool, selected map[lang.Address]bool) (all map[string]*state.Resource, live map[string]cty.Value, unchanged map[string]bool, diags hcl.Diagnostics) {
+// refresh reads the recorded objects. It returns what it read by address,
+// and the addresses of those it found as recorded (providers.Equal), which
+// it compares as it goes, in parallel.
+func (e *Engine) refresh(ctx context.Context, st *state.File, enabled bool, selected map[lang.Address]bool) (live map[string]cty.Value, unchanged map[string]bool, diags hcl.Diagnostics) {
+	live, unchanged = map[string]cty.Value{}, map[string]bool{}
 	addrs := st.Addresses()
-	all = make(map[string]*state.Resource, len(addrs))
-	live, unchanged = make(map[string]cty.Value, len(addrs)), make(map[string]bool, len(addrs))
-	for _, a := range addrs {
-		all[a] = st.Resource(a)
-	}
 	if !enabled {
 		for _, a := range addrs {
-			live[a] = all[a].Attributes
+			live[a] = st.Resource(a).Attributes
 		}
-		return all, live, nil, nil
+		return live, nil, nil
 	}
 	var mu sync.Mutex
 	var nodes []string
@@ -303,7 +298,7 @@ func (e *Engine) refresh(ctx context.Context, st *state.File, enabled bool, sele
 	// in it evaluate to the recorded values of what they name. A
 	// PriorReader gets none, and its block is decoded once, for Plan.
 	scope := e.Config.NewScope(e.Vars)
-	// Each address is parsed once.
+	// Each address is parsed, and each resource copied out of st, once.
 	recorded := make(map[string]*state.Resource, len(addrs))
 	configs := make(map[string]*lang.Resource, len(addrs))
 	for _, a := range addrs {
@@ -311,7 +306,7 @@ func (e *Engine) refresh(ctx context.Context, st *state.File, enabled bool, sele
 		if err != nil {
 			continue
 		}
-		r := all[a]
+		r := st.Resource(a)
 		scope.Set(addr, r.Attributes)
 		if selected == nil || selected[addr] {
 			nodes = append(nodes, a)
@@ -364,7 +359,7 @@ func (e *Engine) refresh(ctx context.Context, st *state.File, enabled bool, sele
 		mu.Unlock()
 		return nil
 	})
-	return all, live, unchanged, diags
+	return live, unchanged, diags
 }
 
 // planResource decodes one resource and asks its provider for the plan.
