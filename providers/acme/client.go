@@ -145,35 +145,6 @@ func encodeKey(key crypto.Signer) (id string, keyPEM []byte, err error) {
 	return "sha256:" + hex.EncodeToString(sum[:]), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8}), nil
 }
 
-// decodeKey reads a PEM private key as encodeKey writes it (or PKCS#1 and
-// SEC 1, as older tools do).
-func decodeKey(data []byte) (crypto.Signer, error) {
-	b, _ := pem.Decode(data)
-	if b == nil {
-		return nil, errors.New("no PEM block found")
-	}
-	var key any
-	var err error
-	switch b.Type {
-	case "PRIVATE KEY":
-		key, err = x509.ParsePKCS8PrivateKey(b.Bytes)
-	case "RSA PRIVATE KEY":
-		key, err = x509.ParsePKCS1PrivateKey(b.Bytes)
-	case "EC PRIVATE KEY":
-		key, err = x509.ParseECPrivateKey(b.Bytes)
-	default:
-		return nil, fmt.Errorf("unexpected PEM block %q", b.Type)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("parsing private key: %w", err)
-	}
-	s, ok := key.(crypto.Signer)
-	if !ok {
-		return nil, fmt.Errorf("unsupported private key type %T", key)
-	}
-	return s, nil
-}
-
 // host is the host of a URL, for short messages.
 func host(rawURL string) string {
 	if u, err := url.Parse(rawURL); err == nil && u.Host != "" {

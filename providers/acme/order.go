@@ -21,6 +21,7 @@ import (
 
 	"github.com/certform/certform/providers"
 	"github.com/certform/certform/providers/cert"
+	"github.com/certform/certform/providers/internal/pki"
 )
 
 // Remote obtains, reviews and revokes certificates from ACME servers for
@@ -158,7 +159,7 @@ func loadAccountKey(address string, s settings, env *providers.Env) (crypto.Sign
 		return nil, errorf(address, "ACME account key missing",
 			"The private key %s of the ACME account %s is not in .certform/keys: %s. Run certform apply again: the issuer \"acme\" block then registers a new account.", s.accountKeyID, s.accountURI, err)
 	}
-	key, err := decodeKey(data)
+	key, err := pki.ParsePrivateKey(data)
 	if err != nil {
 		return nil, errorf(address, "ACME account key unreadable", "The private key %s of the ACME account cannot be read: %s.", s.accountKeyID, err)
 	}

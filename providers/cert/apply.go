@@ -9,6 +9,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/certform/certform/providers"
+	"github.com/certform/certform/providers/internal/pki"
 )
 
 // Apply implements providers.Provider. A null Planned value deletes the
@@ -120,7 +121,7 @@ func loadSigner(address string, iss issuerRef, env *providers.Env) (*signer, hcl
 		return nil, hcl.Diagnostics{errorf(address, "Issuer key missing",
 			"The private key %s of the issuer %q is not in .certform/keys: %s. Replace the CA certificate (certform plan will do so) or restore the key.", id, c.Subject.String(), err)}
 	}
-	key, err := parsePrivateKey(keyPEM)
+	key, err := pki.ParsePrivateKey(keyPEM)
 	if err != nil {
 		return nil, hcl.Diagnostics{errorf(address, "Invalid issuer key", "The private key %s of the issuer cannot be read: %s.", id, err)}
 	}

@@ -12,7 +12,6 @@ import (
 	"encoding/asn1"
 	"encoding/hex"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"math/big"
 	"time"
@@ -168,33 +167,4 @@ func randomSerial() (*big.Int, error) {
 			return n, nil
 		}
 	}
-}
-
-// parsePrivateKey reads a PEM private key: PKCS#8, or PKCS#1 / SEC 1 as
-// older tools write them.
-func parsePrivateKey(data []byte) (crypto.Signer, error) {
-	b, _ := pem.Decode(data)
-	if b == nil {
-		return nil, errors.New("no PEM block found")
-	}
-	var key any
-	var err error
-	switch b.Type {
-	case "PRIVATE KEY":
-		key, err = x509.ParsePKCS8PrivateKey(b.Bytes)
-	case "RSA PRIVATE KEY":
-		key, err = x509.ParsePKCS1PrivateKey(b.Bytes)
-	case "EC PRIVATE KEY":
-		key, err = x509.ParseECPrivateKey(b.Bytes)
-	default:
-		return nil, fmt.Errorf("unexpected PEM block %q", b.Type)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("parsing private key: %w", err)
-	}
-	s, ok := key.(crypto.Signer)
-	if !ok {
-		return nil, fmt.Errorf("unsupported private key type %T", key)
-	}
-	return s, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/certform/certform/providers"
+	"github.com/certform/certform/providers/internal/pki"
 )
 
 // Remote signs certificates at a certificate authority that certform does
@@ -436,7 +437,7 @@ func (p *Provider) revokeOnDelete(ctx context.Context, req providers.ApplyReques
 	var key crypto.Signer
 	if id := providers.String(req.Prior, "key_id"); id != "" {
 		if data, err := req.Env.Secrets.Get(id); err == nil {
-			key, _ = parsePrivateKey(data)
+			key, _ = pki.ParsePrivateKey(data)
 		}
 	}
 	req.Env.Report(req.Address, "revoking certificate %s", c.SerialNumber.Text(16))
