@@ -9,10 +9,6 @@ certificate "helpme_2027" {
   validity       = "1095d"
   key_usages     = ["digital_signature", "key_encipherment", "data_encipherment"]
   ext_key_usages = ["email_protection"]
-  ignore_checks = [{
-    check  = "validity-schedule"
-    reason = "Not a TLS server certificate: the pair encrypts the IBI-helpMe configuration file."
-  }]
   key {
     algorithm = "RSA"
     bits      = 3072

@@ -270,6 +270,13 @@ store "pem_files" "ca" {
 			want:    []string{"warning certificate.ies"},
 		},
 		{
+			name:    "a certificate that cannot serve TLS has no schedule",
+			id:      "validity-schedule",
+			trigger: strings.Replace(pki, `common_name = "ies.example.test"`, "common_name = \"ies.example.test\"\n  validity = \"1095d\"\n  ext_key_usages = [\"server_auth\", \"email_protection\"]", 1),
+			pass:    strings.Replace(pki, `common_name = "ies.example.test"`, "common_name = \"ies.example.test\"\n  validity = \"1095d\"\n  ext_key_usages = [\"email_protection\"]", 1),
+			want:    []string{"warning certificate.ies"},
+		},
+		{
 			name:    "company certificate over 398 days",
 			id:      "validity-schedule",
 			trigger: strings.Replace(pki, `common_name = "ies.example.test"`, "common_name = \"ies.example.test\"\n  validity = \"500d\"", 1),

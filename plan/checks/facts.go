@@ -9,6 +9,7 @@ import (
 	"encoding/pem"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -42,6 +43,10 @@ type certInfo struct {
 	namesKnown bool
 	isCA       bool
 	isCAKnown  bool
+	// notServer is true when ext_key_usages is set and names neither
+	// server_auth nor any: the certificate cannot serve TLS (seed 001's
+	// pair that encrypts a configuration file).
+	notServer bool
 	// validity is what the block asks for (or its default); zero when
 	// unknown or decided by a remote CA.
 	validity time.Duration
@@ -82,6 +87,9 @@ func (m *model) cert(r *res) *certInfo {
 	c.ips, ipsKnown = stringsOf(v, "ip_addresses")
 	c.namesKnown = c.namesKnown && ipsKnown
 	c.isCA, c.isCAKnown = boolOr(v, "is_ca", false)
+	if ekus, ok := stringsOf(v, "ext_key_usages"); ok && ekus != nil {
+		c.notServer = !slices.Contains(ekus, "server_auth") && !slices.Contains(ekus, "any")
+	}
 
 	addrs, roots := r.refs("issuer")
 	for _, root := range roots {

@@ -76,12 +76,13 @@ func (m *model) public(ci *certInfo) bool {
 
 // checkValidity: the validity of a server certificate fits the schedule
 // for publicly trusted ones (an error), and one from a company CA stays
-// within what Apple platforms and strict clients accept (warnings).
+// within what Apple platforms and strict clients accept (warnings). A
+// certificate whose ext_key_usages exclude TLS servers has no schedule.
 func checkValidity(m *model, c *Check) {
 	for _, r := range m.kind("certificate") {
 		ci := m.cert(r)
-		if !ci.isCAKnown || ci.isCA {
-			continue
+		if !ci.isCAKnown || ci.isCA || ci.notServer {
+			continue // only TLS server certificates have a schedule
 		}
 		life := ci.lifetime()
 		if life <= 0 {
