@@ -34,6 +34,9 @@ type Config struct {
 	// build their spec anew on every call, and every block of every plan
 	// is decoded with one.
 	specs map[string]hcldec.Spec
+	// reads holds what each spec decodes, for bodyVariables; none for a
+	// spec specReads does not know.
+	reads map[string]*reads
 
 	funcsOnce sync.Once
 	funcs     map[string]function.Function

@@ -9,6 +9,7 @@ import (
 	"github.com/agext/levenshtein"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/certform/certform/providers"
 )
@@ -18,6 +19,9 @@ func (c *Config) bodyVariables(kind string, body hcl.Body) []hcl.Traversal {
 	k := c.kinds[kind]
 	if d, ok := k.(providers.BodyDecoder); ok {
 		return d.Variables(body)
+	}
+	if b, ok := body.(*hclsyntax.Body); ok && c.reads[kind] != nil {
+		return c.reads[kind].variables(b, nil)
 	}
 	return hcldec.Variables(body, c.spec(kind))
 }

@@ -30,10 +30,14 @@ func Load(dir string, kinds Kinds) (*Config, hcl.Diagnostics) {
 		Resources: map[Address]*Resource{},
 		kinds:     kinds,
 		specs:     make(map[string]hcldec.Spec, len(kinds)),
+		reads:     make(map[string]*reads, len(kinds)),
 	}
 	for kind, k := range kinds {
 		if _, ok := k.(providers.BodyDecoder); !ok {
 			cfg.specs[kind] = k.Schema()
+			if r, ok := specReads(cfg.specs[kind]); ok {
+				cfg.reads[kind] = r
+			}
 		}
 	}
 	names, err := filepath.Glob(filepath.Join(dir, "*.hcl"))
