@@ -94,6 +94,14 @@ func entries(v cty.Value) map[string]cty.Value {
 	if !providers.Exists(v) || !(v.Type().IsMapType() || v.Type().IsObjectType()) {
 		return out
 	}
+	if v.Type().IsObjectType() {
+		// By name: the element iterator of an object sorts the names
+		// first, on every call.
+		for name := range v.Type().AttributeTypes() {
+			out[name] = v.GetAttr(name)
+		}
+		return out
+	}
 	for it := v.ElementIterator(); it.Next(); {
 		k, e := it.Element()
 		out[k.AsString()] = e
