@@ -90,6 +90,7 @@ var _ plan.Checker = Checker{}
 // Check implements plan.Checker.
 func (Checker) Check(_ context.Context, req plan.CheckRequest) ([]*plan.Finding, hcl.Diagnostics) {
 	m := newPlanModel(req.Config, req.Vars, req.Plan)
+	m.prefetch()
 	for _, c := range registry {
 		c.run(m, c)
 	}

@@ -79,8 +79,15 @@ func (m *model) cert(r *res) *certInfo {
 	if c, ok := m.certs[r]; ok {
 		return c
 	}
-	c := &certInfo{r: r}
+	c := m.readCert(r)
 	m.certs[r] = c
+	return c
+}
+
+// readCert works out what cert returns. It changes nothing shared but the
+// reference cache of r, so that prefetch can read several at once.
+func (m *model) readCert(r *res) *certInfo {
+	c := &certInfo{r: r}
 	v := r.value
 	c.dns, c.namesKnown = stringsOf(v, "dns_names")
 	var ipsKnown bool
