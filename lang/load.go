@@ -346,6 +346,21 @@ func (c *Config) decodeOutput(b *hcl.Block) hcl.Diagnostics {
 // metaSchema holds the arguments lang handles for every resource kind.
 var metaSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "on_change"}, {Name: "depends_on"}, {Name: "ignore_checks"}}}
 
+// hasMeta reports whether a block body may set a meta-argument
+// (metaSchema); false only for a parsed body that sets none.
+func hasMeta(body hcl.Body) bool {
+	b, ok := body.(*hclsyntax.Body)
+	if !ok {
+		return true
+	}
+	for _, a := range metaSchema.Attributes {
+		if _, set := b.Attributes[a.Name]; set {
+			return true
+		}
+	}
+	return false
+}
+
 // resourceDecl is a resource block decoded on its own, before it joins the
 // configuration (addResource).
 type resourceDecl struct {
@@ -384,9 +399,17 @@ func (c *Config) declareResource(b *hcl.Block) *resourceDecl {
 			return d
 		}
 	}
-	meta, body, more := b.Body.PartialContent(metaSchema)
-	d.body = append(d.body, more...)
-	r := &Resource{Addr: addr, Body: body, DeclRange: b.DefRange}
+	r := &Resource{Addr: addr, Body: b.Body, DeclRange: b.DefRange}
+	var meta *hcl.BodyContent
+	if hasMeta(b.Body) {
+		var more hcl.Diagnostics
+		meta, r.Body, more = b.Body.PartialContent(metaSchema)
+		d.body = append(d.body, more...)
+	} else {
+		// Nothing to take out: the body as it is, not a copy that hides
+		// the meta-arguments and that every decoding copies again.
+		meta = &hcl.BodyContent{}
+	}
 	for name, a := range meta.Attributes {
 		if name == "ignore_checks" {
 			r.IgnoreChecks = a // decoded by plan/checks
@@ -400,7 +423,7 @@ func (c *Config) declareResource(b *hcl.Block) *resourceDecl {
 			r.Dependencies = append(r.Dependencies, list...)
 		}
 	}
-	r.traversals = c.bodyVariables(addr.Kind, body)
+	r.traversals = c.bodyVariables(addr.Kind, r.Body)
 	d.res = r
 	return d
 }
