@@ -342,7 +342,10 @@ func (e *Engine) refresh(ctx context.Context, st *state.File, enabled bool, sele
 		if l == cty.NilVal {
 			l = providers.Null
 		}
-		same := l.RawEquals(r.Attributes) || providers.Equal(l, r.Attributes)
+		// Equal first: RawEquals compares the types too, deeply, which
+		// costs more than the values when Read gave the recorded value
+		// back; it only catches unknown values, which Equal refuses.
+		same := providers.Equal(l, r.Attributes) || l.RawEquals(r.Attributes)
 		if same {
 			// The same value as state writes it: keep one copy, which
 			// matters for the memory of large plans. Providers take the
