@@ -23,7 +23,11 @@ func Attr(obj cty.Value, name string) cty.Value {
 	ty := obj.Type()
 	switch {
 	case ty.IsObjectType():
-		if !ty.HasAttribute(name) {
+		// Looked up in the attribute types directly: HasAttribute
+		// normalizes the name again, as GetAttr does (names here are
+		// normalized already: they are Go identifiers, or come from a
+		// value).
+		if _, ok := ty.AttributeTypes()[name]; !ok {
 			return Null
 		}
 		return obj.GetAttr(name)
@@ -198,7 +202,7 @@ func finite(n cty.Value) bool {
 // object or map.
 func element(v cty.Value, key string) (cty.Value, bool) {
 	if v.Type().IsObjectType() {
-		if !v.Type().HasAttribute(key) {
+		if _, ok := v.Type().AttributeTypes()[key]; !ok { // as in Attr
 			return cty.NilVal, false
 		}
 		return v.GetAttr(key), true
