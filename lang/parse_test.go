@@ -15,7 +15,7 @@ import (
 // parsed in many pieces (lang/parse.go).
 func bigFile(block string) string {
 	var b strings.Builder
-	for i := 0; b.Len() < 64<<10; i++ {
+	for i := 0; b.Len() < 20<<10; i++ {
 		fmt.Fprintf(&b, block, i)
 	}
 	return b.String()
