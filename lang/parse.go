@@ -26,9 +26,9 @@ type piece struct {
 }
 
 // cut splits src into pieces of about pieceSize bytes. A cut is made only
-// after a line "}" at the start of a line; when that line ends something
-// other than a top-level block (a nested block not indented, a heredoc),
-// parsing the pieces fails and the file is parsed whole (join).
+// after a line that is just "}"; when that line ends something other than
+// a top-level block (a nested block not indented, a heredoc), parsing the
+// pieces fails and the file is parsed whole (join).
 func cut(src []byte) []piece {
 	var out []piece
 	start := hcl.InitialPos
