@@ -441,8 +441,8 @@ func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, sec *secre
 		// The same value as state writes it (the action says so when
 		// nothing is hidden): keep one copy, as in refresh, and the types
 		// of the recorded value (a tuple where the provider built a
-		// list), so that the blocks referring to this one see what they
-		// saw in the refresh and are not decoded again (lang.Scope.Decode).
+		// list), so that a block referring to this one sees what it saw
+		// when decoded for Read (lang.Scope.DecodeAndKeep).
 		c.After = live
 	}
 	e.setValue(scope, r.Addr, c.After)
