@@ -21,6 +21,7 @@ import (
 // encoding/json builds a map for every object before it becomes a cty
 // value, and decodes each field by reflection.
 func scanDocument(data []byte) (doc *fileJSON[cty.Value], ok bool) {
+	// A state file holds about one distinct string per 256 bytes.
 	s := &scanner{data: data, strings: make(map[string]string, len(data)/256)}
 	doc = &fileJSON[cty.Value]{}
 	seen := map[string]bool{}
