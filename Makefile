@@ -42,9 +42,10 @@ demo: build
 	echo "== certform plan (again: nothing to do)" && ./$(BIN) -chdir=$$dir plan -no-color -detailed-exitcode && \
 	echo "== files written" && (cd $$dir && find out -type f | sort) && rm -rf $$dir
 
-# The binary on 1,000, 10,000 and 20,000 resources (wall time, peak RSS),
-# then the engine alone on a no-op plan of 1,000 and 10,000 (with the
-# memory it allocates).
+# The binary on 1,000, 10,000 and 20,000 resources (wall time, peak RSS;
+# the no-op plan three times, median and fastest, with the targets), then
+# the engine alone on a no-op plan of 1,000 and 10,000 (with the memory it
+# allocates).
 bench: build
 	$(GO) run ./cmd/certform-bench -bin $(BIN)
 	$(GO) test -run='^$$' -bench=NoOpPlan -benchtime=3x ./plan/
