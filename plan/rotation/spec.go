@@ -48,14 +48,24 @@ type Stage struct {
 	// Gate must hold before the next stage may begin; nil for none.
 	Gate      *Gate
 	DeclRange hcl.Range
-	// refs holds where each listed block is named, for diagnostics.
-	refs map[lang.Address]hcl.Range
+	// refs holds where each list (changes, remove, stores, endpoints)
+	// names each block, for diagnostics.
+	refs map[refKey]hcl.Range
 }
 
-// rangeOf returns where the stage names a block, or the stage's header.
-func (st *Stage) rangeOf(a lang.Address) hcl.Range {
-	if r, ok := st.refs[a]; ok {
-		return r
+// refKey is a block named in one of a stage's lists.
+type refKey struct {
+	list string
+	addr lang.Address
+}
+
+// rangeOf returns where the first of the given lists of the stage names a
+// block, or the stage's header.
+func (st *Stage) rangeOf(a lang.Address, lists ...string) hcl.Range {
+	for _, l := range lists {
+		if r, ok := st.refs[refKey{l, a}]; ok {
+			return r
+		}
 	}
 	return st.DeclRange
 }
@@ -172,7 +182,7 @@ func Parse(body hcl.Body) (*Spec, hcl.Diagnostics) {
 }
 
 func parseStage(b *hcl.Block) (*Stage, hcl.Diagnostics) {
-	st := &Stage{Name: b.Labels[0], DeclRange: b.DefRange, refs: map[lang.Address]hcl.Range{}}
+	st := &Stage{Name: b.Labels[0], DeclRange: b.DefRange, refs: map[refKey]hcl.Range{}}
 	var diags hcl.Diagnostics
 	if !validName(st.Name) {
 		diags = append(diags, &hcl.Diagnostic{
@@ -216,7 +226,7 @@ func parseStage(b *hcl.Block) (*Stage, hcl.Diagnostics) {
 	return st, diags
 }
 
-func parseGate(b *hcl.Block, refs map[lang.Address]hcl.Range) (*Gate, hcl.Diagnostics) {
+func parseGate(b *hcl.Block, refs map[refKey]hcl.Range) (*Gate, hcl.Diagnostics) {
 	g := &Gate{DeclRange: b.DefRange}
 	content, diags := b.Body.Content(gateSchema)
 	for name, a := range content.Attributes {
@@ -312,7 +322,7 @@ func (s *Spec) checkOrder(body hcl.Body) hcl.Diagnostics {
 	for _, st := range s.Stages {
 		for _, a := range append(append([]lang.Address{}, st.Changes...), st.Remove...) {
 			if prev, ok := listed[a]; ok {
-				errorAt(st.rangeOf(a), "Block in two stages", fmt.Sprintf("%s is already changed or removed by stage %q; a block belongs to one stage.", a, prev))
+				errorAt(st.rangeOf(a, "changes", "remove"), "Block in two stages", fmt.Sprintf("%s is already changed or removed by stage %q; a block belongs to one stage.", a, prev))
 				continue
 			}
 			listed[a] = st.Name
@@ -324,7 +334,7 @@ func (s *Spec) checkOrder(body hcl.Body) hcl.Diagnostics {
 		}
 		for _, a := range st.Gate.Stores {
 			if j := s.stageOf(a); j > i {
-				errorAt(st.rangeOf(a), "Gate waits for a later stage", fmt.Sprintf("The gate of stage %q waits for %s, which stage %q creates: it could never open. List the store in the changes of stage %q or an earlier one.", st.Name, a, s.Stages[j].Name, st.Name))
+				errorAt(st.rangeOf(a, "stores"), "Gate waits for a later stage", fmt.Sprintf("The gate of stage %q waits for %s, which stage %q creates: it could never open. List the store in the changes of stage %q or an earlier one.", st.Name, a, s.Stages[j].Name, st.Name))
 			}
 		}
 	}
@@ -365,7 +375,7 @@ func Validate(cfg *lang.Config, addr lang.Address, s *Spec, declRange hcl.Range)
 	check := func(st *Stage, list []lang.Address, what string, kindOK func(string) bool, kindWords string) {
 		for _, a := range list {
 			r, ok := cfg.Resources[a]
-			at := st.rangeOf(a)
+			at := st.rangeOf(a, strings.TrimPrefix(what, "gate."))
 			switch {
 			case !ok:
 				errorAt("Reference to undeclared block", fmt.Sprintf("Stage %q of %s lists %s in %s, which is not declared.", st.Name, addr, a, what), at)
@@ -390,7 +400,7 @@ func Validate(cfg *lang.Config, addr lang.Address, s *Spec, declRange hcl.Range)
 			}
 			for _, dep := range r.Dependencies {
 				if j := s.stageOf(dep); j > i {
-					errorAt("Block waits for a later stage", fmt.Sprintf("Stage %q of %s changes %s, which refers to %s, made only by the later stage %q. Move one of them, so that what a block needs comes in its stage or before.", st.Name, addr, a, dep, s.Stages[j].Name), st.rangeOf(a))
+					errorAt("Block waits for a later stage", fmt.Sprintf("Stage %q of %s changes %s, which refers to %s, made only by the later stage %q. Move one of them, so that what a block needs comes in its stage or before.", st.Name, addr, a, dep, s.Stages[j].Name), st.rangeOf(a, "changes"))
 				}
 			}
 		}
@@ -404,7 +414,7 @@ func Validate(cfg *lang.Config, addr lang.Address, s *Spec, declRange hcl.Range)
 			for _, a := range st.Gate.Stores {
 				if r, ok := cfg.Resources[a]; ok && isStore(a.Kind) {
 					if _, ok := cfg.Kind(r).(providers.Holder); !ok {
-						errorAt("Store cannot be read for the gate", fmt.Sprintf("certform cannot list the certificates %s holds, so the gate of stage %q could never see the incoming certificate there. Leave it out of gate.stores and use confirm for it.", a, st.Name), st.rangeOf(a))
+						errorAt("Store cannot be read for the gate", fmt.Sprintf("certform cannot list the certificates %s holds, so the gate of stage %q could never see the incoming certificate there. Leave it out of gate.stores and use confirm for it.", a, st.Name), st.rangeOf(a, "stores"))
 					}
 				}
 			}
@@ -484,7 +494,7 @@ func static(a *hcl.Attribute, ty cty.Type, set func(cty.Value)) hcl.Diagnostics 
 
 // references reads a static list of block references, noting in refs
 // where each is named.
-func references(a *hcl.Attribute, what string, refs map[lang.Address]hcl.Range) ([]lang.Address, hcl.Diagnostics) {
+func references(a *hcl.Attribute, what string, refs map[refKey]hcl.Range) ([]lang.Address, hcl.Diagnostics) {
 	exprs, diags := hcl.ExprList(a.Expr)
 	if diags.HasErrors() {
 		return nil, hcl.Diagnostics{{
@@ -500,8 +510,8 @@ func references(a *hcl.Attribute, what string, refs map[lang.Address]hcl.Range) 
 		diags = append(diags, d...)
 		if !d.HasErrors() {
 			out = append(out, addr)
-			if _, ok := refs[addr]; !ok {
-				refs[addr] = e.Range()
+			if k := (refKey{a.Name, addr}); refs[k] == (hcl.Range{}) {
+				refs[k] = e.Range()
 			}
 		}
 	}

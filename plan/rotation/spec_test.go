@@ -324,7 +324,7 @@ rotation "r" {
 		"33: Rotated certificate in a stage",
 		"33: Reference to undeclared block",
 		"35: Store cannot be read for the gate",
-		"35: Wrong kind of block",
+		"36: Wrong kind of block",
 	}, "\n")
 	if got != want {
 		t.Errorf("errors:\n%s\nwant:\n%s", got, want)
