@@ -16,30 +16,8 @@ import (
 	"github.com/certform/certform/plan/benchconfig"
 	"github.com/certform/certform/plan/render"
 	"github.com/certform/certform/providers"
-	"github.com/certform/certform/providers/cert"
-	"github.com/certform/certform/providers/component"
-	"github.com/certform/certform/providers/endpoint"
-	"github.com/certform/certform/providers/hook"
-	"github.com/certform/certform/providers/ini"
-	"github.com/certform/certform/providers/issuer"
-	"github.com/certform/certform/providers/pemfiles"
-	"github.com/certform/certform/providers/trustchain"
 	"github.com/certform/certform/state"
 )
-
-// benchKinds is the registry cmd/certform builds.
-func benchKinds() lang.Kinds {
-	return lang.Kinds{
-		"certificate":     cert.New(),
-		"issuer.ca":       issuer.New(),
-		"trust_chain":     trustchain.New(),
-		"store.pem_files": pemfiles.New(),
-		"endpoint":        endpoint.New(),
-		"ini_file":        ini.New(),
-		"component":       component.New(),
-		"hook":            hook.New(),
-	}
-}
 
 // benchDirs holds the applied configurations by size, so that each is
 // generated and applied once however often the benchmark runs.
@@ -69,7 +47,7 @@ func appliedConfig(b *testing.B, n int) string {
 // benchPlan does what `certform plan` does up to rendering: load the
 // configuration and the state, then refresh and plan.
 func benchPlan(b *testing.B, dir string) (*plan.Plan, *state.File, *plan.Engine) {
-	k := benchKinds()
+	k := kinds()
 	cfg, diags := lang.Load(dir, k)
 	if diags.HasErrors() {
 		b.Fatalf("Load: %s", diags.Error())
