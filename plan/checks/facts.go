@@ -150,15 +150,15 @@ func (m *model) readCert(r *res) *certInfo {
 	}
 
 	if s, ok := knownString(v, "pem"); ok {
-		if certs := parsePEM(s); len(certs) > 0 {
+		if certs := m.parsePEM(s); len(certs) > 0 {
 			c.x509 = certs[0]
 		}
 	}
 	if s, ok := knownString(v, "chain_pem"); ok {
-		c.chain = parsePEM(s)
+		c.chain = m.parsePEM(s)
 	}
 	if s, ok := knownString(r.live, "pem"); ok && c.x509 == nil {
-		if certs := parsePEM(s); len(certs) > 0 {
+		if certs := m.parsePEM(s); len(certs) > 0 {
 			c.replaced = certs[0]
 		}
 	}
@@ -286,32 +286,32 @@ func isIP(host string) bool {
 
 // parsePEM reads the certificates of a PEM text, skipping what it cannot
 // read. The result may be shared with other callers: it must not be
-// changed.
-//
-// Every certificate of a CA carries the same chain_pem, so the last texts
-// read are kept: a plan of thousands of certificates reads it once.
-func parsePEM(s string) []*x509.Certificate {
-	pemCache.mu.Lock()
-	certs, ok := pemCache.m[s]
-	pemCache.mu.Unlock()
+// changed. Every certificate of a CA carries the same chain_pem, so the
+// model keeps the last texts read: a plan of thousands of certificates
+// reads it once.
+func (m *model) parsePEM(s string) []*x509.Certificate {
+	m.pems.mu.Lock()
+	certs, ok := m.pems.m[s]
+	m.pems.mu.Unlock()
 	if ok {
 		return certs
 	}
 	certs = readPEM(s)
-	pemCache.mu.Lock()
-	if len(pemCache.m) >= pemCacheSize {
-		clear(pemCache.m) // start again: keeps the few shared texts
+	m.pems.mu.Lock()
+	if m.pems.m == nil || len(m.pems.m) >= pemCacheSize {
+		m.pems.m = map[string][]*x509.Certificate{} // start again: keeps the few shared texts
 	}
-	pemCache.m[s] = certs
-	pemCache.mu.Unlock()
+	m.pems.m[s] = certs
+	m.pems.mu.Unlock()
 	return certs
 }
 
-// pemCache holds what parsePEM read lately, by text.
-var pemCache = struct {
+// pemCache holds what parsePEM read lately, by text. Its lock lets the
+// facts be read on every CPU (prefetch).
+type pemCache struct {
 	mu sync.Mutex
 	m  map[string][]*x509.Certificate
-}{m: map[string][]*x509.Certificate{}}
+}
 
 // pemCacheSize bounds pemCache; a configuration has a handful of chains.
 const pemCacheSize = 64

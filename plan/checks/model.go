@@ -39,6 +39,7 @@ type model struct {
 	compsOf    map[*res][]*componentInfo
 	compsBuilt bool
 	trust      map[*res]trustedSet
+	pems       pemCache
 }
 
 // res is one resource of the model.

@@ -162,7 +162,7 @@ func (m *model) readTrusted(store *res) (ms []member, ok bool) {
 			opaque := 0
 			for _, e := range elems {
 				if e.IsKnown() && !e.IsNull() && e.Type() == cty.String {
-					for _, x := range parsePEM(e.AsString()) {
+					for _, x := range m.parsePEM(e.AsString()) {
 						ms = append(ms, member{fp: fingerprint(x), x509: x})
 					}
 					continue
@@ -174,7 +174,7 @@ func (m *model) readTrusted(store *res) (ms []member, ok bool) {
 			}
 		}
 		if b, known := knownString(tc.value, "bundle_pem"); known {
-			for _, x := range parsePEM(b) {
+			for _, x := range m.parsePEM(b) {
 				ms = append(ms, member{fp: fingerprint(x), x509: x})
 			}
 		}
