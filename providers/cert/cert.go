@@ -1,18 +1,22 @@
 package cert
 
 import (
+	"crypto/x509"
+
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/certform/certform/providers"
 )
 
-// Provider manages `certificate` blocks. It holds no state of its own and is
-// safe for concurrent use.
+// Provider manages `certificate` blocks. It holds no state but a cache of
+// parsed issuer certificates, and is safe for concurrent use.
 type Provider struct {
 	// remotes sign certificates for issuers certform does not run, by
 	// issuer kind (see WithRemote).
 	remotes map[string]Remote
+	// certs holds the certificates parsed lately (see certCache).
+	certs *certCache
 }
 
 var (
@@ -28,7 +32,7 @@ func (p *Provider) CreateBeforeDestroy() bool { return true }
 
 // New returns the provider for `certificate` blocks.
 func New(opts ...Option) *Provider {
-	p := &Provider{}
+	p := &Provider{certs: &certCache{m: map[string]*x509.Certificate{}}}
 	for _, o := range opts {
 		o(p)
 	}

@@ -43,7 +43,7 @@ type issuerRef struct {
 }
 
 // parseIssuer reads the issuer attribute.
-func parseIssuer(address string, v cty.Value) (issuerRef, hcl.Diagnostics) {
+func parseIssuer(address string, v cty.Value, certs *certCache) (issuerRef, hcl.Diagnostics) {
 	unknown := issuerRef{
 		kind:        cty.UnknownVal(cty.String),
 		pem:         cty.UnknownVal(cty.String),
@@ -100,7 +100,7 @@ func parseIssuer(address string, v cty.Value) (issuerRef, hcl.Diagnostics) {
 		return ref, diags
 	}
 	if ref.pem.IsKnown() {
-		c, err := parseCertificate(ref.pem.AsString())
+		c, err := certs.parse(ref.pem.AsString())
 		if err != nil {
 			return ref, append(diags, errorf(address, "Invalid issuer certificate", "The issuer's pem cannot be read: %s.", err))
 		}
@@ -139,20 +139,17 @@ func stringAttr(obj cty.Value, name string) cty.Value {
 // certificate may be shared with other callers: it must not be changed.
 //
 // A plan parses the certificate of each issuer for every certificate it
-// signs, so the last few certificates parsed are kept (see parsed).
-func parseCertificate(text string) (*x509.Certificate, error) {
-	if c := parsed.get(text); c != nil {
+// signs, so the last few certificates parsed are kept.
+func (cc *certCache) parse(text string) (*x509.Certificate, error) {
+	if c := cc.get(text); c != nil {
 		return c, nil
 	}
 	c, err := parsePEMCertificate(text)
 	if err == nil {
-		parsed.put(text, c)
+		cc.put(text, c)
 	}
 	return c, err
 }
-
-// parsed holds certificates parsed lately, by their PEM text.
-var parsed = &certCache{m: map[string]*x509.Certificate{}}
 
 // certCache is a small cache of parsed certificates: when it is full it
 // starts again empty, which keeps the few issuers a configuration has and

@@ -293,7 +293,7 @@ func (p *Provider) remoteReplaceReasons(ctx context.Context, r Remote, kind stri
 	var reasons []string
 	var diags hcl.Diagnostics
 	live, now := req.Live, req.Env.Now
-	c, err := parseCertificate(providers.String(live, "pem"))
+	c, err := p.certs.parse(providers.String(live, "pem"))
 	if err != nil {
 		reasons = append(reasons, "the certificate recorded in state cannot be read")
 	}
@@ -378,7 +378,7 @@ func (p *Provider) applyRemote(ctx context.Context, r Remote, kind string, iss c
 
 	ireq := IssueRequest{RemoteRequest: remoteRequest(req.Address, iss, desired), Key: key, Env: req.Env}
 	if providers.Exists(req.Prior) && providers.String(req.Prior, "issuer_kind") == kind {
-		if old, err := parseCertificate(providers.String(req.Prior, "pem")); err == nil {
+		if old, err := p.certs.parse(providers.String(req.Prior, "pem")); err == nil {
 			ireq.Replaces, ireq.ReplacesRecord = old, providers.Attr(req.Prior, kind)
 		}
 	}
@@ -408,7 +408,7 @@ func (p *Provider) applyRemote(ctx context.Context, r Remote, kind string, iss c
 		}
 	}
 	issuerFP := ""
-	if first, err := parseCertificate(res.Chain); err == nil {
+	if first, err := p.certs.parse(res.Chain); err == nil {
 		issuerFP = fingerprint(first.Raw)
 	}
 	return providers.ApplyResponse{
@@ -426,7 +426,7 @@ func (p *Provider) revokeOnDelete(ctx context.Context, req providers.ApplyReques
 	if !ok || !providers.Bool(req.Prior, "revoke_on_destroy") {
 		return nil
 	}
-	c, err := parseCertificate(providers.String(req.Prior, "pem"))
+	c, err := p.certs.parse(providers.String(req.Prior, "pem"))
 	if err != nil {
 		return hcl.Diagnostics{errorf(req.Address, "Cannot revoke certificate",
 			"The certificate recorded in state cannot be read (%s), so it cannot be revoked. Remove it from the state with certform state rm %s.", err, req.Address)}
