@@ -12,12 +12,10 @@ import (
 	"github.com/go-acme/lego/v4/challenge/tlsalpn01"
 )
 
-// servers are the challenge listeners of this process, by challenge type
+// serverSet holds the challenge listeners of a Remote, by challenge type
 // and address. Certificates applied in parallel share a listener when
 // their issuers listen on the same address; the last one to finish
 // closes it.
-var servers = &serverSet{m: map[string]*challengeServer{}}
-
 type serverSet struct {
 	mu sync.Mutex
 	m  map[string]*challengeServer

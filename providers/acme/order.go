@@ -28,13 +28,18 @@ import (
 // providers/cert, which hands it certificate blocks whose issuer is an
 // issuer "acme" block. It keeps no state and is safe for concurrent use;
 // challenge listeners are shared between concurrent orders.
-type Remote struct{}
+type Remote struct {
+	// servers are the challenge listeners it runs (see serverSet).
+	servers *serverSet
+}
 
 var _ cert.Remote = (*Remote)(nil)
 
 // NewRemote returns the Remote to register with
 // cert.WithRemote(acme.Kind, acme.NewRemote()).
-func NewRemote() *Remote { return &Remote{} }
+func NewRemote() *Remote {
+	return &Remote{servers: &serverSet{m: map[string]*challengeServer{}}}
+}
 
 // Issue implements cert.Remote: it places an order for the names with the
 // issuer's account, answers the challenges, finalizes the order with a CSR
@@ -77,7 +82,7 @@ func (r *Remote) Issue(ctx context.Context, req cert.IssueRequest) (cert.IssueRe
 	if err != nil {
 		return cert.IssueResult{}, hcl.Diagnostics{diagnose(req.Address, what, s.directory, err)}
 	}
-	if err := authorize(ctx, core, s, order, req.Env, req.Address); err != nil {
+	if err := authorize(ctx, core, s, order, req.Env, req.Address, r.servers); err != nil {
 		return cert.IssueResult{}, hcl.Diagnostics{diagnose(req.Address, "validating "+strings.Join(names, ", "), s.directory, err)}
 	}
 

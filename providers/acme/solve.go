@@ -31,7 +31,7 @@ type pending struct {
 // authorize gets every authorization of the order validated: it puts all
 // challenge answers in place, asks the CA to validate each, waits for the
 // results and takes the answers away again, whatever happened.
-func authorize(ctx context.Context, core *api.Core, s settings, order acme.ExtendedOrder, env *providers.Env, address string) error {
+func authorize(ctx context.Context, core *api.Core, s settings, order acme.ExtendedOrder, env *providers.Env, address string, servers *serverSet) error {
 	var ps []pending
 	var cleanups []func()
 	defer func() {
@@ -61,7 +61,7 @@ func authorize(ctx context.Context, core *api.Core, s settings, order acme.Exten
 		if err != nil {
 			return fmt.Errorf("computing the key authorization: %w", err)
 		}
-		cleanup, err := present(ctx, s.challenge, authz.Identifier.Value, ch.Token, keyAuth, env, address)
+		cleanup, err := present(ctx, s.challenge, authz.Identifier.Value, ch.Token, keyAuth, env, address, servers)
 		if err != nil {
 			return &presentError{domain: domain, challenge: s.challenge, err: err}
 		}
@@ -89,7 +89,7 @@ func authorize(ctx context.Context, core *api.Core, s settings, order acme.Exten
 
 // present puts the answer to one challenge in place and returns what takes
 // it away again.
-func present(ctx context.Context, ch challengeSettings, identifier, token, keyAuth string, env *providers.Env, address string) (func(), error) {
+func present(ctx context.Context, ch challengeSettings, identifier, token, keyAuth string, env *providers.Env, address string, servers *serverSet) (func(), error) {
 	switch ch.typ {
 	case typeHTTP01:
 		if ch.webroot != "" {
