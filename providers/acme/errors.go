@@ -211,7 +211,7 @@ func likelyCause(e *validationError) string {
 	}
 	ch := e.challenge
 	switch {
-	case has("caa"):
+	case has(":error:caa", "caa record"): // not "caa" alone: challenge tokens in URLs are random letters
 		return fmt.Sprintf("a CAA record of %s does not allow this CA to issue for it: add one for the CA, or remove the CAA record.", e.domain)
 	case ch.typ != typeDNS01 && has("no such host", "nxdomain", "could not resolve", "no valid a records", "no valid ip", "dns problem", "error occurred while resolving", "servfail"):
 		return fmt.Sprintf("%s does not resolve: create a DNS A (or AAAA) record for it that points to this server's public address.", e.domain)

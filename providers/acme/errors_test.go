@@ -41,6 +41,8 @@ func TestLikelyCause(t *testing.T) {
 			"did not find the TXT record _acme-challenge.example.com."},
 		{"CAA", listen, "caa", "CAA record for example.com prevents issuance",
 			"a CAA record of example.com does not allow this CA"},
+		{"token with caa in it", listen, "connection", `Get "http://example.com/.well-known/acme-challenge/Ey2AJYQZf2fXFeVXrNZTo231M6EMhVCaa-6cXeD9mQM": could not resolve URL`,
+			"example.com does not resolve"},
 		{"unknown", listen, "serverInternal", "something else", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
