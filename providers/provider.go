@@ -76,7 +76,11 @@ type PriorReader interface {
 
 // ReadResponse carries the live object, or a null value when it is gone.
 type ReadResponse struct {
-	Live        cty.Value
+	Live cty.Value
+	// AsRecorded says that the object is as Prior records it, and Live
+	// is Prior. The plan engine then need not compare the two, which
+	// matters for large configurations, where most objects are unchanged.
+	AsRecorded  bool
 	Diagnostics hcl.Diagnostics
 }
 

@@ -64,7 +64,7 @@ func (p *Provider) Read(_ context.Context, req providers.ReadRequest) providers.
 		return providers.ReadResponse{Live: req.Prior, Diagnostics: hcl.Diagnostics{errorf(req.Address,
 			"Cannot read account key", "The private key %s of the ACME account cannot be read: %s.", id, err)}}
 	}
-	return providers.ReadResponse{Live: req.Prior}
+	return providers.ReadResponse{Live: req.Prior, AsRecorded: true}
 }
 
 // Plan implements providers.Provider. A new directory or account key type

@@ -31,5 +31,5 @@ func (p *Provider) Read(_ context.Context, req providers.ReadRequest) providers.
 		return providers.ReadResponse{Live: req.Prior, Diagnostics: hcl.Diagnostics{errorf(req.Address,
 			"Cannot read private key", "The private key %s cannot be read: %s.", id, err)}}
 	}
-	return providers.ReadResponse{Live: req.Prior}
+	return providers.ReadResponse{Live: req.Prior, AsRecorded: true}
 }

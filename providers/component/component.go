@@ -82,7 +82,7 @@ func (p *Provider) Read(ctx context.Context, req providers.ReadRequest) provider
 	case live == nil:
 	case providers.Equal(live.url, prior.url):
 		// The URL as recorded: the recorded value is the live one.
-		resp.Live = req.Prior
+		resp.Live, resp.AsRecorded = req.Prior, true
 	default:
 		resp.Live = live.value()
 	}

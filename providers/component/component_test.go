@@ -139,6 +139,9 @@ func TestDrift(t *testing.T) {
 	env2 := freshEnv(env, dir)
 	read := p.Read(context.Background(), providers.ReadRequest{Address: addr, Config: cfg, Prior: applied, Env: env2})
 	mustOK(t, read.Diagnostics)
+	if read.AsRecorded {
+		t.Error("Read reports the URL as recorded after a hand edit")
+	}
 	if got := read.Live.GetAttr("url").AsString(); got != "ies.example.test:45054" {
 		t.Fatalf("Read url = %q, want the hand-edited value", got)
 	}

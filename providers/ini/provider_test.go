@@ -160,6 +160,9 @@ func TestDrift(t *testing.T) {
 	env2 := freshEnv(env, dir)
 	read := p.Read(context.Background(), providers.ReadRequest{Address: addr, Config: cfg, Prior: applied, Env: env2})
 	mustOK(t, read.Diagnostics)
+	if read.AsRecorded {
+		t.Error("Read reports the file as recorded after a hand edit")
+	}
 	got := read.Live.GetAttr("keys").GetAttr("InVision Enterprise Server").GetAttr("SSLProtocols")
 	if got.AsString() != "TLS10" {
 		t.Fatalf("Read shows SSLProtocols = %#v, want the hand-edited TLS10", got)

@@ -47,7 +47,7 @@ func (p *Provider) Read(ctx context.Context, req providers.ReadRequest) provider
 	}
 	if same {
 		// Every key as recorded: the recorded value is the live one.
-		resp.Live = req.Prior
+		resp.Live, resp.AsRecorded = req.Prior, true
 		return resp
 	}
 	resp.Live = live.value()

@@ -45,7 +45,7 @@ func (p *Provider) Read(_ context.Context, req providers.ReadRequest) providers.
 		return providers.ReadResponse{Live: providers.Null}
 	case same:
 		// Every file as recorded: the recorded value is the live one.
-		return providers.ReadResponse{Live: req.Prior, Diagnostics: diags}
+		return providers.ReadResponse{Live: req.Prior, AsRecorded: true, Diagnostics: diags}
 	}
 	live := req.Prior.AsValueMap()
 	live["files"] = stringMap(hashes)

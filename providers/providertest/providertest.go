@@ -70,7 +70,8 @@ func Decode(t *testing.T, p any, src string, vars map[string]cty.Value) cty.Valu
 // Run puts every case through the contract:
 //   - Read of a missing object returns null without error;
 //   - Apply of the plan succeeds;
-//   - Read after Apply equals the applied value;
+//   - Read after Apply equals the applied value, and a PriorReader says
+//     so (AsRecorded);
 //   - a second Plan equals Live (no-op) and asks for no replacement;
 //   - the value survives a JSON round trip, as state stores it;
 //   - delete returns null and a Read afterwards returns null.
@@ -115,6 +116,9 @@ func Run(t *testing.T, p providers.Provider, cases []Case) {
 			mustOK(t, "Read after Apply", read2.Diagnostics)
 			if !providers.Equal(read2.Live, applied) {
 				t.Fatalf("Read after Apply differs:\n got: %s\nwant: %s", js(read2.Live), js(applied))
+			}
+			if _, ok := p.(providers.PriorReader); ok && !read2.AsRecorded {
+				t.Fatal("Read after Apply does not report AsRecorded, so the plan engine compares Live with Prior in vain")
 			}
 			pl2 := p.Plan(ctx, providers.PlanRequest{Address: addr, Config: cfg, Prior: applied, Live: read2.Live, Env: &env2})
 			mustOK(t, "second Plan", pl2.Diagnostics)

@@ -46,7 +46,7 @@ func (p *Provider) Read(_ context.Context, req providers.ReadRequest) providers.
 	if !providers.Exists(req.Prior) {
 		return providers.ReadResponse{Live: providers.Null}
 	}
-	return providers.ReadResponse{Live: req.Prior}
+	return providers.ReadResponse{Live: req.Prior, AsRecorded: true}
 }
 
 // Plan implements providers.Provider.
