@@ -120,7 +120,7 @@ func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan,
 				mu.Unlock()
 				return nil
 			}
-			c, d := e.planResource(ctx, scope, p.secrets, r, st.Resource(node), live[node])
+			c, d := e.planResource(ctx, scope, p.secrets, r, st.Resource(node), live[node], !opts.Refresh || unchanged[node])
 			mu.Lock()
 			diags = append(diags, d...)
 			if c != nil {
@@ -194,6 +194,9 @@ func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan,
 		hide := unionPaths(p.secrets.paths(r.Attributes), p.secrets.paths(l))
 		if c := changes[addr]; c != nil {
 			hide = unionPaths(hide, c.Sensitive)
+		}
+		if !unchanged[addr] {
+			hide = unionPaths(hide, redactedLeaves(r.Attributes, l))
 		}
 		if !providers.Equal(redact(r.Attributes, hide), redact(l, hide)) {
 			p.Drift = append(p.Drift, &Drift{Address: addr, Recorded: r.Attributes, Live: l, Sensitive: hide})
@@ -355,7 +358,9 @@ func (e *Engine) refresh(ctx context.Context, st *state.File, enabled bool, sele
 }
 
 // planResource decodes one resource and asks its provider for the plan.
-func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, sec *secrets, r *lang.Resource, prior *state.Resource, live cty.Value) (*Change, hcl.Diagnostics) {
+// asRecorded says that live is the recorded value (the refresh found no
+// change, or did not run).
+func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, sec *secrets, r *lang.Resource, prior *state.Resource, live cty.Value, asRecorded bool) (*Change, hcl.Diagnostics) {
 	addr := r.Addr.String()
 	prov, _ := e.provider(r.Addr.Kind)
 	dec, diags := scope.Decode(r)
@@ -398,7 +403,13 @@ func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, sec *secre
 			sec.add(v)
 		}
 	}
-	c.Sensitive = withLinked(prov, unionPaths(sec.paths(resp.Planned), sec.paths(live)))
+	c.Sensitive = unionPaths(sec.paths(resp.Planned), sec.paths(live))
+	if prior != nil && !asRecorded {
+		// A value the state left out as sensitive, which the file still
+		// holds, stays hidden when the configuration no longer marks it.
+		c.Sensitive = unionPaths(c.Sensitive, redactedLeaves(prior.Attributes, live))
+	}
+	c.Sensitive = withLinked(prov, c.Sensitive)
 	// File diffs and reasons could show a sensitive value.
 	for i, f := range c.Files {
 		if hideAll || sec.inText(f.Before) || sec.inText(f.After) {
