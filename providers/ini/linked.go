@@ -61,6 +61,16 @@ func (s *state) fillOriginals(fsys providers.FS) error {
 	return nil
 }
 
+// dropsKeys reports whether s manages a key that cfg no longer names.
+func (s *state) dropsKeys(cfg *config) bool {
+	for _, e := range s.keys {
+		if find(cfg.keys, e.section, e.key) < 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // holdsSecrets reports whether the file may hold a value the state left
 // out as sensitive: a managed key's value, or an original read from the
 // backup. Diffs of the file are then hidden, since the values in them are

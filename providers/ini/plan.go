@@ -29,9 +29,15 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 			resp.Diagnostics = stateDiag(req.Address, err)
 			return resp
 		}
-		if err := prior.fillOriginals(req.Env.FS); err != nil {
-			resp.Diagnostics = loadDiag(req.Address, err)
-			return resp
+		// The originals the state hid are read from the file's backup
+		// only when this plan puts them back: when it moves the file or
+		// stops managing a key. Otherwise they stay hidden (null) in
+		// Planned as in Prior, and Apply reads them when it needs them.
+		if prior.path != cfg.path || prior.dropsKeys(cfg) {
+			if err := prior.fillOriginals(req.Env.FS); err != nil {
+				resp.Diagnostics = loadDiag(req.Address, err)
+				return resp
+			}
 		}
 	}
 	if !cfg.pathKnown {
