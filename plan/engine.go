@@ -431,13 +431,15 @@ func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, sec *secre
 		if cbd, ok := prov.(providers.CreateBeforeDestroy); ok {
 			c.CreateBeforeDestroy = cbd.CreateBeforeDestroy()
 		}
+	case resp.NoChange:
+		c.Action = NoOp
 	case !providers.Equal(redact(resp.Planned, c.Sensitive), redact(live, c.Sensitive)) || len(resp.Reasons) > 0:
 		c.Action = Update
 	default:
 		c.Action = NoOp
 		c.Reasons = nil
 	}
-	if c.Action == NoOp && (len(c.Sensitive) == 0 || providers.Equal(resp.Planned, live)) {
+	if c.Action == NoOp && (resp.NoChange || len(c.Sensitive) == 0 || providers.Equal(resp.Planned, live)) {
 		// The same value as state writes it (the action says so when
 		// nothing is hidden): keep one copy, as in refresh, and the types
 		// of the recorded value (a tuple where the provider built a

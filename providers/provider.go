@@ -105,7 +105,11 @@ type PlanResponse struct {
 	Reasons []string
 	// Files lists every file the change will write or remove, with its
 	// content before and after, for the plan's diffs.
-	Files       []FileChange
+	Files []FileChange
+	// NoChange says that nothing changes: Planned is Live, and there are
+	// no Reasons and no Files. A provider that knows it cheaply says so,
+	// and the plan engine need not compare the two values.
+	NoChange    bool
 	Diagnostics hcl.Diagnostics
 }
 

@@ -73,6 +73,12 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 		resp.Diagnostics = configDiag(req.Address, fmt.Errorf("editing %s: %w", cfg.path, err))
 		return resp
 	}
+	if prior != nil && !ch.unknown && !f.Changed() && len(ch.reasons) == 0 && ch.next.sameAs(prior) {
+		// Read only changes the keys, and every key is as recorded and
+		// configured: the live value is the one to keep.
+		resp.Planned, resp.NoChange = req.Live, true
+		return resp
+	}
 	resp.Planned = ch.next.value()
 	if !f.Exists {
 		resp.Reasons = append(resp.Reasons, fmt.Sprintf("%s will be created", cfg.path))

@@ -142,6 +142,32 @@ func TestDestroyRemovesCreatedFile(t *testing.T) {
 	}
 }
 
+// TestNoChange checks that Plan says so when nothing changes, and hands
+// Live back, and that it does not once a managed key differs.
+func TestNoChange(t *testing.T) {
+	p := ini.New()
+	env, dir := providertest.NewEnv(t)
+	setupServer(t, dir)
+	cfg := providertest.Decode(t, p, serverHCL, serverVars())
+	applied := applyConfig(t, p, env, cfg, providers.Null)
+	plan := func() providers.PlanResponse {
+		env2 := freshEnv(env, dir)
+		read := p.Read(context.Background(), providers.ReadRequest{Address: addr, Prior: applied, Env: env2})
+		mustOK(t, read.Diagnostics)
+		pl := p.Plan(context.Background(), providers.PlanRequest{Address: addr, Config: cfg, Prior: applied, Live: read.Live, Env: env2})
+		mustOK(t, pl.Diagnostics)
+		return pl
+	}
+	if pl := plan(); !pl.NoChange || !providers.Equal(pl.Planned, applied) {
+		t.Fatalf("second plan: NoChange %v, reasons %q; want NoChange and the applied value", pl.NoChange, pl.Reasons)
+	}
+	data := readFile(t, dir, "server/isps.cfg")
+	providertest.WriteFile(t, dir, "server/isps.cfg", strings.Replace(string(data), `"TLS12"`, `"TLS10"`, 1))
+	if pl := plan(); pl.NoChange || len(pl.Reasons) != 1 {
+		t.Fatalf("after a hand edit: NoChange %v, reasons %q; want a change with one reason", pl.NoChange, pl.Reasons)
+	}
+}
+
 func TestDrift(t *testing.T) {
 	p := ini.New()
 	env, dir := providertest.NewEnv(t)

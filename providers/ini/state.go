@@ -95,6 +95,30 @@ func objects(m map[string]map[string]cty.Value) map[string]cty.Value {
 	return out
 }
 
+// sameAs reports whether s and o record the same thing: path, create,
+// created_file, the same keys with the same values and originals, and the
+// same absent sections.
+func (s *state) sameAs(o *state) bool {
+	return s.path == o.path && s.create == o.create && s.createdFile == o.createdFile &&
+		sameEntries(s.keys, o.keys) && sameEntries(s.original, o.original) &&
+		slices.Equal(s.absent, o.absent)
+}
+
+// sameEntries reports whether a and b hold the same keys, in any order,
+// with the same values.
+func sameEntries(a, b []entry) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, e := range a {
+		i := slices.IndexFunc(b, func(o entry) bool { return o.section == e.section && o.key == e.key })
+		if i < 0 || !e.value.RawEquals(b[i].value) {
+			return false
+		}
+	}
+	return true
+}
+
 // decodeState reads a state value, as recorded or as Read returned it.
 func decodeState(v cty.Value) (*state, error) {
 	if !providers.Exists(v) || !v.Type().IsObjectType() {

@@ -122,6 +122,9 @@ func Run(t *testing.T, p providers.Provider, cases []Case) {
 			}
 			pl2 := p.Plan(ctx, providers.PlanRequest{Address: addr, Config: cfg, Prior: applied, Live: read2.Live, Env: &env2})
 			mustOK(t, "second Plan", pl2.Diagnostics)
+			if pl2.NoChange && (len(pl2.Reasons) > 0 || len(pl2.Files) > 0) {
+				t.Fatalf("second Plan says NoChange, but gives reasons %q and %d file changes", pl2.Reasons, len(pl2.Files))
+			}
 			if pl2.RequiresReplace || !providers.Equal(pl2.Planned, read2.Live) {
 				t.Fatalf("second Plan is not a no-op (replace=%v, reasons=%v):\n got: %s\nwant: %s",
 					pl2.RequiresReplace, pl2.Reasons, js(pl2.Planned), js(read2.Live))
