@@ -28,7 +28,7 @@ func (p *Provider) Apply(_ context.Context, req providers.ApplyRequest) provider
 		prior = providers.Null
 	}
 	d, diags := resolve(req.Address, req.Config, req.Env)
-	if !diags.HasErrors() && !d.value.IsWhollyKnown() {
+	if !diags.HasErrors() && !d.value().IsWhollyKnown() {
 		diags = append(diags, errorf(req.Address, "Content not known",
 			"The certificate or trust chains are still unknown at apply; they must be applied first."))
 	}
@@ -71,7 +71,7 @@ func (p *Provider) Apply(_ context.Context, req providers.ApplyRequest) provider
 			})
 		}
 	}
-	return providers.ApplyResponse{New: d.value, Diagnostics: diags}
+	return providers.ApplyResponse{New: d.value(), Diagnostics: diags}
 }
 
 // delete removes every file the store wrote, or puts back the one that was
@@ -120,7 +120,7 @@ func onDisk(fsys providers.FS, prior cty.Value, d desired, done map[string]bool)
 	for path := range done {
 		note(path, want[path])
 	}
-	m := d.value.AsValueMap()
+	m := d.value().AsValueMap()
 	m["files"], m["modes"] = stringMap(hashes), stringMap(modes)
 	return cty.ObjectVal(m)
 }

@@ -30,10 +30,46 @@ type file struct {
 // sensitive reports whether the file holds a private key.
 func (f file) sensitive() bool { return f.role == "key" }
 
-// desired is the files a store should hold and the value recording them.
+// desired is the files a store should hold, and what its value records
+// besides them.
 type desired struct {
-	files []file
-	value cty.Value
+	files     []file
+	l         layout
+	fp, keyID cty.Value
+}
+
+// value is the store's value recording d.
+func (d desired) value() cty.Value {
+	return storeValue(d.l, d.files, d.fp, d.keyID)
+}
+
+// matches reports whether live, a store's value, records just what d
+// would: it spares building d's value and comparing the two when a plan
+// finds nothing to do.
+func (d desired) matches(live cty.Value) bool {
+	if !providers.Exists(live) ||
+		providers.String(live, "file_mode") != storefile.FormatMode(d.l.fileMode) ||
+		providers.String(live, "key_mode") != storefile.FormatMode(d.l.keyMode) ||
+		!providers.Equal(providers.Attr(live, "certificate_fingerprint"), d.fp) ||
+		!providers.Equal(providers.Attr(live, "key_id"), d.keyID) {
+		return false
+	}
+	for _, role := range roles() {
+		got := providers.Attr(live, role)
+		if p, ok := d.l.paths[role]; ok != !got.IsNull() || ok && got.AsString() != p {
+			return false
+		}
+	}
+	hashes, modes := entries(providers.Attr(live, "files")), entries(providers.Attr(live, "modes"))
+	if len(hashes) != len(d.files) || len(modes) != len(d.files) {
+		return false
+	}
+	for _, f := range d.files {
+		if !f.known || stringOf(hashes[f.path]) != hash(f.content) || stringOf(modes[f.path]) != storefile.FormatMode(f.mode) {
+			return false
+		}
+	}
+	return true
 }
 
 // resolve reads the certificate, its key and the trust chains, and returns
@@ -85,7 +121,7 @@ func resolve(address string, config cty.Value, env *providers.Env) (desired, hcl
 	if diags.HasErrors() {
 		return desired{}, diags
 	}
-	return desired{files: files, value: storeValue(l, files, fp, keyID)}, diags
+	return desired{files: files, l: l, fp: fp, keyID: keyID}, diags
 }
 
 // need returns the bytes of a certificate attribute; known is false while

@@ -105,7 +105,7 @@ func TestDrift(t *testing.T) {
 			if providers.Equal(live, prior) {
 				t.Fatalf("Read did not see the change: %s", jsonOf(t, live))
 			}
-			if providers.Equal(pl.Planned, live) {
+			if providers.Equal(pl.Planned, live) || pl.NoChange {
 				t.Fatal("Plan is a no-op despite drift")
 			}
 			if pl.RequiresReplace {
@@ -137,8 +137,8 @@ func TestDrift(t *testing.T) {
 				t.Fatal(ap.Diagnostics.Error())
 			}
 			live, pl, _ = replan(t, env, dir, cfg, roundTrip(t, ap.New))
-			if !providers.Equal(pl.Planned, live) || len(pl.Files) > 0 {
-				t.Errorf("after repair: files %+v, reasons %q", pl.Files, pl.Reasons)
+			if !providers.Equal(pl.Planned, live) || len(pl.Files) > 0 || !pl.NoChange {
+				t.Errorf("after repair: files %+v, reasons %q, NoChange %v", pl.Files, pl.Reasons, pl.NoChange)
 			}
 		})
 	}

@@ -22,7 +22,7 @@ func (p *Provider) Plan(_ context.Context, req providers.PlanRequest) providers.
 	if diags.HasErrors() {
 		return providers.PlanResponse{Planned: req.Live, Diagnostics: diags}
 	}
-	resp := providers.PlanResponse{Planned: d.value, Diagnostics: diags}
+	resp := providers.PlanResponse{Diagnostics: diags}
 
 	priorHashes := entries(providers.Attr(req.Prior, "files"))
 	liveHashes := entries(providers.Attr(req.Live, "files"))
@@ -71,6 +71,11 @@ func (p *Provider) Plan(_ context.Context, req providers.PlanRequest) providers.
 		resp.Files = append(resp.Files, providers.FileChange{Path: path, Before: before, After: after, Sensitive: providers.String(req.Prior, "key") == path})
 		resp.Reasons = append(resp.Reasons, reason)
 	}
+	if len(resp.Files) == 0 && d.matches(req.Live) {
+		resp.Planned, resp.NoChange = req.Live, true
+		return resp
+	}
+	resp.Planned = d.value()
 	return resp
 }
 
