@@ -1,0 +1,98 @@
+package pemcert
+
+import (
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"fmt"
+)
+
+// errNoCertificate is what First returns for a text without a CERTIFICATE
+// block. Its text is part of diagnostics users see ("The issuer's pem
+// cannot be read: no PEM CERTIFICATE block found.").
+var errNoCertificate = errors.New("no PEM CERTIFICATE block found")
+
+// Parse returns every certificate of a PEM text, in order. It skips blocks
+// of other types (a private key, say) and CERTIFICATE blocks that do not
+// parse, and returns nil when none is left.
+func Parse(text string) []*x509.Certificate {
+	var out []*x509.Certificate
+	rest := []byte(text)
+	for {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			return out
+		}
+		if b.Type != "CERTIFICATE" {
+			continue
+		}
+		if c, err := x509.ParseCertificate(b.Bytes); err == nil {
+			out = append(out, c)
+		}
+	}
+}
+
+// First returns the certificate of the first CERTIFICATE block of a PEM
+// text, skipping blocks of other types before it. It fails when there is
+// no such block ("no PEM CERTIFICATE block found") and when that block does
+// not parse ("parsing certificate: " and the error of
+// [x509.ParseCertificate], which the returned error wraps); it never looks
+// past the first CERTIFICATE block.
+func First(text string) (*x509.Certificate, error) {
+	rest := []byte(text)
+	for {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			return nil, errNoCertificate
+		}
+		if b.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("parsing certificate: %w", err)
+		}
+		return c, nil
+	}
+}
+
+// parseAll reads a PEM text once for both Parse and First: certs is what
+// Parse returns, and first and err what First returns.
+func parseAll(text string) (certs []*x509.Certificate, first *x509.Certificate, err error) {
+	err = errNoCertificate
+	seen := false
+	rest := []byte(text)
+	for {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			return certs, first, err
+		}
+		if b.Type != "CERTIFICATE" {
+			continue
+		}
+		c, perr := x509.ParseCertificate(b.Bytes)
+		if !seen {
+			seen = true
+			first, err = c, nil
+			if perr != nil {
+				first, err = nil, fmt.Errorf("parsing certificate: %w", perr)
+			}
+		}
+		if perr == nil {
+			certs = append(certs, c)
+		}
+	}
+}
+
+// Fingerprint returns the SHA-256 fingerprint of a certificate as
+// certificate values carry it (fingerprint_sha256): the lowercase hex
+// SHA-256 of its DER encoding, without separators.
+func Fingerprint(c *x509.Certificate) string {
+	sum := sha256.Sum256(c.Raw)
+	return hex.EncodeToString(sum[:])
+}
