@@ -7,6 +7,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/certform/certform/providers/pemcert"
 )
 
 // A Provider manages one kind of object, such as a PEM file set or an INI
@@ -54,6 +56,13 @@ type Env struct {
 	// It may be called from several goroutines at once; nil means nobody
 	// listens. Providers call it through [Env.Report].
 	Progress func(address, message string)
+	// Certs holds the certificates parsed from PEM text during the run,
+	// so that a text is parsed once however many resources, and the
+	// checks after them, read it. Providers parse through it (its methods
+	// work on nil, which parses every time) and must not change what it
+	// returns. Whoever builds the Env for a run gives it a new Cache; nil
+	// is allowed, and only slower.
+	Certs *pemcert.Cache
 }
 
 // ReadRequest asks for the live object behind a resource.
