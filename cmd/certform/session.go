@@ -15,6 +15,7 @@ import (
 	"github.com/certform/certform/plan/checks"
 	"github.com/certform/certform/plan/render"
 	"github.com/certform/certform/providers"
+	"github.com/certform/certform/providers/pemcert"
 	"github.com/certform/certform/state"
 )
 
@@ -174,6 +175,9 @@ func (c *cli) open(operation string, vars map[string]cty.Value) (*session, bool)
 			FS:      providers.NewDirFS(abs),
 			Secrets: providers.NewDirSecrets(filepath.Join(abs, ".certform", "keys")),
 			Now:     time.Now().UTC(),
+			// One run: the provider of every certificate and the
+			// checks after the plan parse each PEM text once.
+			Certs: &pemcert.Cache{},
 		},
 		Parallelism: c.opts.parallelism,
 		Checker:     checks.Checker{},
