@@ -10,6 +10,7 @@ import (
 
 	"github.com/certform/certform/providers"
 	"github.com/certform/certform/providers/internal/pki"
+	"github.com/certform/certform/providers/pemcert"
 )
 
 // Apply implements providers.Provider. A null Planned value deletes the
@@ -42,7 +43,7 @@ func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) provid
 		return providers.ApplyResponse{New: prior, Diagnostics: diags}
 	}
 	desired := desiredAttrs(req.Config)
-	iss, diags := parseIssuer(req.Address, attr(req.Config, "issuer"), p.certs)
+	iss, diags := parseIssuer(req.Address, attr(req.Config, "issuer"), p.issuerCerts(req.Env))
 	diags = append(diags, checkAttrs(req.Address, desired)...)
 	if diags.HasErrors() {
 		return fail(diags)
@@ -51,7 +52,7 @@ func (p *Provider) Apply(ctx context.Context, req providers.ApplyRequest) provid
 	if err != nil {
 		return fail(append(diags, errorf(req.Address, "Cannot issue certificate", "%s.", err)))
 	}
-	parent, pdiags := loadSigner(req.Address, iss, req.Env, p.certs)
+	parent, pdiags := loadSigner(req.Address, iss, req.Env, p.issuerCerts(req.Env))
 	diags = append(diags, pdiags...)
 	if diags.HasErrors() {
 		return fail(diags)
@@ -100,14 +101,14 @@ func (p *Provider) delete(req providers.ApplyRequest) providers.ApplyResponse {
 
 // loadSigner returns the issuer's certificate and private key, nil for a
 // self-signed certificate.
-func loadSigner(address string, iss issuerRef, env *providers.Env, certs *certCache) (*signer, hcl.Diagnostics) {
+func loadSigner(address string, iss issuerRef, env *providers.Env, certs *pemcert.Cache) (*signer, hcl.Diagnostics) {
 	if !iss.kind.IsWhollyKnown() || !iss.pem.IsKnown() || !iss.keyID.IsKnown() {
 		return nil, hcl.Diagnostics{errorf(address, "Issuer not known", "The issuer is still unknown at apply; apply its certificate first.")}
 	}
 	if iss.kind.AsString() == kindSelfSigned {
 		return nil, nil
 	}
-	c, err := certs.parse(iss.pem.AsString())
+	c, err := certs.First(iss.pem.AsString())
 	if err != nil {
 		return nil, hcl.Diagnostics{errorf(address, "Invalid issuer certificate", "The issuer's pem cannot be read: %s.", err)}
 	}

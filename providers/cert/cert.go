@@ -1,12 +1,11 @@
 package cert
 
 import (
-	"crypto/x509"
-
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/certform/certform/providers"
+	"github.com/certform/certform/providers/pemcert"
 )
 
 // Provider manages `certificate` blocks. It holds no state but a cache of
@@ -15,9 +14,16 @@ type Provider struct {
 	// remotes sign certificates for issuers certform does not run, by
 	// issuer kind (see WithRemote).
 	remotes map[string]Remote
-	// certs holds the certificates parsed lately (see certCache).
-	certs *certCache
+	// issuers holds the issuers' certificates parsed where the run's
+	// cache is out of reach (see issuerCerts).
+	issuers *pemcert.Cache
 }
+
+// issuerCacheBytes bounds Provider.issuers: 256 KiB of PEM text, some 130
+// (RSA 4096) to 400 (ECDSA P-256) issuer certificates. A configuration has
+// a handful of issuers, but the provider may outlive many runs, and once
+// full the cache only parses.
+const issuerCacheBytes = 256 << 10
 
 var (
 	_ providers.Provider            = (*Provider)(nil)
@@ -32,11 +38,32 @@ func (p *Provider) CreateBeforeDestroy() bool { return true }
 
 // New returns the provider for `certificate` blocks.
 func New(opts ...Option) *Provider {
-	p := &Provider{certs: &certCache{m: map[string]*x509.Certificate{}}}
+	p := &Provider{issuers: pemcert.NewCache(issuerCacheBytes)}
 	for _, o := range opts {
 		o(p)
 	}
 	return p
+}
+
+// runCerts returns the run's cache of parsed certificates (Env.Certs); nil,
+// which parses every time, when there is none.
+func runCerts(env *providers.Env) *pemcert.Cache {
+	if env == nil {
+		return nil
+	}
+	return env.Certs
+}
+
+// issuerCerts returns the cache to parse issuers' certificates with: the
+// run's, else the provider's own. Without one, a plan would parse an
+// issuer's certificate again for every certificate it signs. The plan
+// engine calls Validate, which is given no Env and so always uses the
+// provider's own, before it calls Plan for each certificate.
+func (p *Provider) issuerCerts(env *providers.Env) *pemcert.Cache {
+	if c := runCerts(env); c != nil {
+		return c
+	}
+	return p.issuers
 }
 
 // Schema implements providers.Provider. The issuer is dynamic: either the

@@ -24,6 +24,7 @@ import (
 	"github.com/certform/certform/providers"
 	"github.com/certform/certform/providers/internal/pfx"
 	"github.com/certform/certform/providers/internal/pki"
+	"github.com/certform/certform/providers/pemcert"
 )
 
 // kindImport is the issuer_kind of an imported certificate: certform did
@@ -349,12 +350,12 @@ func readJKS(address, name string, data []byte, password, alias string, wrongPas
 // cannot build the chain); a missing issuer further up is the root, which
 // clients are expected to hold. extra are the certificates off the path.
 func buildPath(leaf *x509.Certificate, certs []*x509.Certificate) (chain []*x509.Certificate, missing string, extra []*x509.Certificate) {
-	used := map[string]bool{fingerprint(leaf.Raw): true}
+	used := map[string]bool{pemcert.Fingerprint(leaf): true}
 	cur := leaf
 	for !isSelfSigned(cur) {
 		var next *x509.Certificate
 		for _, c := range certs {
-			if !used[fingerprint(c.Raw)] && bytes.Equal(c.RawSubject, cur.RawIssuer) && cur.CheckSignatureFrom(c) == nil {
+			if !used[pemcert.Fingerprint(c)] && bytes.Equal(c.RawSubject, cur.RawIssuer) && cur.CheckSignatureFrom(c) == nil {
 				next = c
 				break
 			}
@@ -365,13 +366,13 @@ func buildPath(leaf *x509.Certificate, certs []*x509.Certificate) (chain []*x509
 			}
 			break
 		}
-		used[fingerprint(next.Raw)] = true
+		used[pemcert.Fingerprint(next)] = true
 		chain = append(chain, next)
 		cur = next
 	}
 	for _, c := range certs {
-		if !used[fingerprint(c.Raw)] {
-			used[fingerprint(c.Raw)] = true
+		if !used[pemcert.Fingerprint(c)] {
+			used[pemcert.Fingerprint(c)] = true
 			extra = append(extra, c)
 		}
 	}
@@ -463,7 +464,7 @@ func importValue(config cty.Value, imp *imported, keyID string) cty.Value {
 	var chain []string
 	for i, ch := range imp.chain {
 		if i == 0 {
-			m["issuer_fingerprint"] = cty.StringVal(fingerprint(ch.Raw))
+			m["issuer_fingerprint"] = cty.StringVal(pemcert.Fingerprint(ch))
 		}
 		chain = append(chain, string(pki.EncodePEM(ch)))
 	}

@@ -1,18 +1,14 @@
 package cert
 
 import (
-	"crypto/sha256"
-	"crypto/x509"
-	"encoding/hex"
-	"encoding/pem"
-	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/certform/certform/providers/pemcert"
 )
 
 // Issuer kinds, as values carry them in their kind attribute.
@@ -43,7 +39,7 @@ type issuerRef struct {
 }
 
 // parseIssuer reads the issuer attribute.
-func parseIssuer(address string, v cty.Value, certs *certCache) (issuerRef, hcl.Diagnostics) {
+func parseIssuer(address string, v cty.Value, certs *pemcert.Cache) (issuerRef, hcl.Diagnostics) {
 	unknown := issuerRef{
 		kind:        cty.UnknownVal(cty.String),
 		pem:         cty.UnknownVal(cty.String),
@@ -100,11 +96,11 @@ func parseIssuer(address string, v cty.Value, certs *certCache) (issuerRef, hcl.
 		return ref, diags
 	}
 	if ref.pem.IsKnown() {
-		c, err := certs.parse(ref.pem.AsString())
+		c, err := certs.First(ref.pem.AsString())
 		if err != nil {
 			return ref, append(diags, errorf(address, "Invalid issuer certificate", "The issuer's pem cannot be read: %s.", err))
 		}
-		ref.fingerprint = cty.StringVal(fingerprint(c.Raw))
+		ref.fingerprint = cty.StringVal(pemcert.Fingerprint(c))
 		ref.notAfter = c.NotAfter
 		if chain := stringAttr(v, "chain_pem"); chain.IsKnown() {
 			s := ""
@@ -133,74 +129,6 @@ func stringAttr(obj cty.Value, name string) cty.Value {
 		return cty.NullVal(cty.String)
 	}
 	return v
-}
-
-// parseCertificate reads the first CERTIFICATE block of a PEM text. The
-// certificate may be shared with other callers: it must not be changed.
-//
-// A plan parses the certificate of each issuer for every certificate it
-// signs, so the last few certificates parsed are kept.
-func (cc *certCache) parse(text string) (*x509.Certificate, error) {
-	if c := cc.get(text); c != nil {
-		return c, nil
-	}
-	c, err := parsePEMCertificate(text)
-	if err == nil {
-		cc.put(text, c)
-	}
-	return c, err
-}
-
-// certCache is a small cache of parsed certificates: when it is full it
-// starts again empty, which keeps the few issuers a configuration has and
-// does not grow with the certificates seen once.
-type certCache struct {
-	mu sync.Mutex
-	m  map[string]*x509.Certificate
-}
-
-// certCacheSize bounds certCache; a configuration has a handful of issuers.
-const certCacheSize = 64
-
-func (c *certCache) get(text string) *x509.Certificate {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.m[text]
-}
-
-func (c *certCache) put(text string, cert *x509.Certificate) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.m) >= certCacheSize {
-		clear(c.m)
-	}
-	c.m[text] = cert
-}
-
-// parsePEMCertificate is parseCertificate without the cache.
-func parsePEMCertificate(text string) (*x509.Certificate, error) {
-	rest := []byte(text)
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			return nil, errors.New("no PEM CERTIFICATE block found")
-		}
-		if b.Type != "CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(b.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("parsing certificate: %w", err)
-		}
-		return c, nil
-	}
-}
-
-// fingerprint is the lowercase hex SHA-256 of a certificate's DER.
-func fingerprint(der []byte) string {
-	sum := sha256.Sum256(der)
-	return hex.EncodeToString(sum[:])
 }
 
 // joinPEM concatenates PEM texts, each ending in a newline.

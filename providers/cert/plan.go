@@ -9,6 +9,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/certform/certform/providers"
+	"github.com/certform/certform/providers/pemcert"
 )
 
 // Plan implements providers.Provider. A new certificate, or one that must
@@ -26,7 +27,7 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 		return p.planRemote(ctx, r, kind, iss, req)
 	}
 	desired := desiredAttrs(req.Config)
-	iss, diags := parseIssuer(req.Address, attr(req.Config, "issuer"), p.certs)
+	iss, diags := parseIssuer(req.Address, attr(req.Config, "issuer"), p.issuerCerts(req.Env))
 	diags = append(diags, checkAttrs(req.Address, desired)...)
 	if diags.HasErrors() {
 		return providers.PlanResponse{Planned: req.Live, Diagnostics: diags}
@@ -45,7 +46,7 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 		return resp
 	}
 
-	if reasons := replaceReasons(desired, iss, req.Live, now, p.certs); len(reasons) > 0 {
+	if reasons := replaceReasons(desired, iss, req.Live, now, runCerts(req.Env)); len(reasons) > 0 {
 		return providers.PlanResponse{
 			Planned:         certValue(desired, iss, unknownComputed()),
 			RequiresReplace: true,
@@ -70,9 +71,9 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 // replaceReasons says why the live certificate cannot stay: it expires
 // within renew_before, or something baked into it differs from the
 // configuration.
-func replaceReasons(desired map[string]cty.Value, iss issuerRef, live cty.Value, now time.Time, certs *certCache) []string {
+func replaceReasons(desired map[string]cty.Value, iss issuerRef, live cty.Value, now time.Time, certs *pemcert.Cache) []string {
 	var reasons []string
-	if _, err := certs.parse(providers.String(live, "pem")); err != nil {
+	if _, err := certs.First(providers.String(live, "pem")); err != nil {
 		reasons = append(reasons, "the certificate recorded in state cannot be read")
 	}
 	notAfter, err := time.Parse(time.RFC3339, providers.String(live, "not_after"))

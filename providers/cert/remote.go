@@ -14,6 +14,7 @@ import (
 
 	"github.com/certform/certform/providers"
 	"github.com/certform/certform/providers/internal/pki"
+	"github.com/certform/certform/providers/pemcert"
 )
 
 // Remote signs certificates at a certificate authority that certform does
@@ -293,7 +294,7 @@ func (p *Provider) remoteReplaceReasons(ctx context.Context, r Remote, kind stri
 	var reasons []string
 	var diags hcl.Diagnostics
 	live, now := req.Live, req.Env.Now
-	c, err := p.certs.parse(providers.String(live, "pem"))
+	c, err := runCerts(req.Env).First(providers.String(live, "pem"))
 	if err != nil {
 		reasons = append(reasons, "the certificate recorded in state cannot be read")
 	}
@@ -378,7 +379,7 @@ func (p *Provider) applyRemote(ctx context.Context, r Remote, kind string, iss c
 
 	ireq := IssueRequest{RemoteRequest: remoteRequest(req.Address, iss, desired), Key: key, Env: req.Env}
 	if providers.Exists(req.Prior) && providers.String(req.Prior, "issuer_kind") == kind {
-		if old, err := p.certs.parse(providers.String(req.Prior, "pem")); err == nil {
+		if old, err := runCerts(req.Env).First(providers.String(req.Prior, "pem")); err == nil {
 			ireq.Replaces, ireq.ReplacesRecord = old, providers.Attr(req.Prior, kind)
 		}
 	}
@@ -408,8 +409,8 @@ func (p *Provider) applyRemote(ctx context.Context, r Remote, kind string, iss c
 		}
 	}
 	issuerFP := ""
-	if first, err := p.certs.parse(res.Chain); err == nil {
-		issuerFP = fingerprint(first.Raw)
+	if first, err := runCerts(req.Env).First(res.Chain); err == nil {
+		issuerFP = pemcert.Fingerprint(first)
 	}
 	return providers.ApplyResponse{
 		New: remoteValue(desired, kind, computedAttrs(res.Certificate, keyID),
@@ -426,7 +427,7 @@ func (p *Provider) revokeOnDelete(ctx context.Context, req providers.ApplyReques
 	if !ok || !providers.Bool(req.Prior, "revoke_on_destroy") {
 		return nil
 	}
-	c, err := p.certs.parse(providers.String(req.Prior, "pem"))
+	c, err := runCerts(req.Env).First(providers.String(req.Prior, "pem"))
 	if err != nil {
 		return hcl.Diagnostics{errorf(req.Address, "Cannot revoke certificate",
 			"The certificate recorded in state cannot be read (%s), so it cannot be revoked. Remove it from the state with certform state rm %s.", err, req.Address)}

@@ -24,7 +24,7 @@ func (p *Provider) Validate(address string, config cty.Value) hcl.Diagnostics {
 	if r, kind, iss, ok := p.remoteFor(config); ok {
 		return p.validateRemote(address, r, kind, iss, config)
 	}
-	_, diags := parseIssuer(address, attr(config, "issuer"), p.certs)
+	_, diags := parseIssuer(address, attr(config, "issuer"), p.issuers)
 	diags = append(diags, p.checkLocal(address, config)...)
 	return append(diags, checkAttrs(address, desiredAttrs(config))...)
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/certform/certform/providers/pemcert"
 )
 
 // computedAttrs describes an issued certificate: the attributes of its
@@ -22,7 +24,7 @@ func computedAttrs(c *x509.Certificate, keyID string) map[string]cty.Value {
 		"serial":             cty.StringVal(c.SerialNumber.Text(16)),
 		"not_before":         cty.StringVal(c.NotBefore.UTC().Format(time.RFC3339)),
 		"not_after":          cty.StringVal(c.NotAfter.UTC().Format(time.RFC3339)),
-		"fingerprint_sha256": cty.StringVal(fingerprint(c.Raw)),
+		"fingerprint_sha256": cty.StringVal(pemcert.Fingerprint(c)),
 		"thumbprint_sha1":    cty.StringVal(strings.ToUpper(hex.EncodeToString(thumb[:]))),
 		"subject":            cty.StringVal(c.Subject.String()),
 		"issuer_name":        cty.StringVal(c.Issuer.String()),
