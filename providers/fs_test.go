@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -93,6 +94,34 @@ func TestDirFSStatsEachFileOnce(t *testing.T) {
 	}
 	if _, err := fsys.Stat("cert.pem"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("after remove: %v", err)
+	}
+}
+
+// TestDirFSReadDescribes: reading a file also describes it, so Stat
+// afterwards reports the file as it was read, without looking again.
+func TestDirFSReadDescribes(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "key.pem")
+	content := strings.Repeat("x", 3000) // more than one read's first guess
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fsys := providers.NewDirFS(dir)
+	if got, err := fsys.ReadFile("key.pem"); err != nil || string(got) != content {
+		t.Fatalf("ReadFile: %d bytes, %v", len(got), err)
+	}
+	if err := os.Chmod(p, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := fsys.Stat("key.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 || fi.Size() != int64(len(content)) {
+		t.Errorf("Stat after ReadFile: mode %o, size %d; want 600 and %d, as read", fi.Mode().Perm(), fi.Size(), len(content))
+	}
+	if _, err := fsys.ReadFile("."); err == nil {
+		t.Error("reading a directory: no error")
 	}
 }
 
