@@ -215,7 +215,7 @@ func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan,
 	}
 	if e.Checker != nil && !opts.Destroy && !diags.HasErrors() {
 		var more hcl.Diagnostics
-		p.Findings, more = e.Checker.Check(ctx, CheckRequest{Config: e.Config, Vars: e.Vars, Plan: p})
+		p.Findings, more = e.Checker.Check(ctx, CheckRequest{Config: e.Config, Vars: e.Vars, Plan: p, Certs: e.Env.Certs})
 		diags = append(diags, more...)
 		for _, f := range p.Findings {
 			if f.Accepted == "" {

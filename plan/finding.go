@@ -9,6 +9,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/certform/certform/lang"
+	"github.com/certform/certform/providers/pemcert"
 )
 
 // Finding is what a domain check (package plan/checks) found: a rule of
@@ -74,4 +75,8 @@ type CheckRequest struct {
 	Config *lang.Config
 	Vars   map[string]cty.Value
 	Plan   *Plan
+	// Certs holds the certificates the providers parsed during the run
+	// (Env.Certs), for the checks to read the same PEM texts without
+	// parsing them again; nil when the run has none.
+	Certs *pemcert.Cache
 }
