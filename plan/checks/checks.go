@@ -9,6 +9,7 @@ import (
 
 	"github.com/certform/certform/lang"
 	"github.com/certform/certform/plan"
+	"github.com/certform/certform/providers/pemcert"
 )
 
 // Needs says what a check reads, and so which command runs it.
@@ -87,9 +88,15 @@ type Checker struct{}
 
 var _ plan.Checker = Checker{}
 
-// Check implements plan.Checker.
+// Check implements plan.Checker. It reads certificates through req.Certs,
+// where the providers left the ones they parsed, or through a cache of its
+// own when the request has none.
 func (Checker) Check(_ context.Context, req plan.CheckRequest) ([]*plan.Finding, hcl.Diagnostics) {
-	m := newPlanModel(req.Config, req.Vars, req.Plan)
+	certs := req.Certs
+	if certs == nil {
+		certs = &pemcert.Cache{}
+	}
+	m := newPlanModel(req.Config, req.Vars, req.Plan, certs)
 	m.prefetch()
 	for _, c := range registry {
 		c.run(m, c)

@@ -3,16 +3,12 @@ package checks
 import (
 	"crypto/ecdsa"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
-	"encoding/pem"
 	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/zclconf/go-cty/cty"
@@ -150,15 +146,15 @@ func (m *model) readCert(r *res) *certInfo {
 	}
 
 	if s, ok := knownString(v, "pem"); ok {
-		if certs := m.parsePEM(s); len(certs) > 0 {
+		if certs := m.pems.Parse(s); len(certs) > 0 {
 			c.x509 = certs[0]
 		}
 	}
 	if s, ok := knownString(v, "chain_pem"); ok {
-		c.chain = m.parsePEM(s)
+		c.chain = m.pems.Parse(s)
 	}
 	if s, ok := knownString(r.live, "pem"); ok && c.x509 == nil {
-		if certs := m.parsePEM(s); len(certs) > 0 {
+		if certs := m.pems.Parse(s); len(certs) > 0 {
 			c.replaced = certs[0]
 		}
 	}
@@ -282,64 +278,6 @@ func parseTarget(s string) (target, bool) {
 func isIP(host string) bool {
 	_, err := netip.ParseAddr(host)
 	return err == nil
-}
-
-// parsePEM reads the certificates of a PEM text, skipping what it cannot
-// read. The result may be shared with other callers: it must not be
-// changed. Every certificate of a CA carries the same chain_pem, so the
-// model keeps the last texts read: a plan of thousands of certificates
-// reads it once.
-func (m *model) parsePEM(s string) []*x509.Certificate {
-	m.pems.mu.Lock()
-	certs, ok := m.pems.m[s]
-	m.pems.mu.Unlock()
-	if ok {
-		return certs
-	}
-	certs = readPEM(s)
-	m.pems.mu.Lock()
-	if m.pems.m == nil || len(m.pems.m) >= pemCacheSize {
-		m.pems.m = map[string][]*x509.Certificate{} // start again: keeps the few shared texts
-	}
-	m.pems.m[s] = certs
-	m.pems.mu.Unlock()
-	return certs
-}
-
-// pemCache holds what parsePEM read lately, by text. Its lock lets the
-// facts be read on every CPU (prefetch).
-type pemCache struct {
-	mu sync.Mutex
-	m  map[string][]*x509.Certificate
-}
-
-// pemCacheSize bounds pemCache; a configuration has a handful of chains.
-const pemCacheSize = 64
-
-// readPEM is parsePEM without the cache.
-func readPEM(s string) []*x509.Certificate {
-	var out []*x509.Certificate
-	rest := []byte(s)
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			return out
-		}
-		if b.Type != "CERTIFICATE" {
-			continue
-		}
-		if c, err := x509.ParseCertificate(b.Bytes); err == nil {
-			out = append(out, c)
-		}
-	}
-}
-
-// fingerprint is the lowercase hex SHA-256 of a certificate's DER, as
-// certificate values carry it.
-func fingerprint(c *x509.Certificate) string {
-	sum := sha256.Sum256(c.Raw)
-	return hex.EncodeToString(sum[:])
 }
 
 // selfSigned reports whether a certificate signed itself.

@@ -2,6 +2,7 @@ package checks_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -22,6 +23,7 @@ import (
 	"github.com/certform/certform/providers/hook"
 	"github.com/certform/certform/providers/ini"
 	"github.com/certform/certform/providers/issuer"
+	"github.com/certform/certform/providers/pemcert"
 	"github.com/certform/certform/providers/pemfiles"
 	"github.com/certform/certform/providers/pkcs12"
 	"github.com/certform/certform/providers/trustchain"
@@ -103,6 +105,7 @@ func newEngine(t *testing.T, dir string) *engine {
 			FS:      providers.NewDirFS(dir),
 			Secrets: providers.DirSecrets{Dir: filepath.Join(dir, ".certform", "keys")},
 			Now:     time.Now().UTC(),
+			Certs:   &pemcert.Cache{},
 		},
 	}}
 }
@@ -124,12 +127,31 @@ func (e *engine) apply() {
 	}
 }
 
+// findings plans and runs the checks, with the certificates the providers
+// parsed (the run's cache, as certform passes it) and again without them:
+// both must find the same.
 func (e *engine) findings() []*plan.Finding {
 	e.t.Helper()
 	p := e.plan()
-	fs, diags := checks.Checker{}.Check(context.Background(), plan.CheckRequest{Config: e.e.Config, Vars: e.e.Vars, Plan: p})
-	if diags.HasErrors() {
-		e.t.Fatalf("checks: %s", diags.Error())
+	var fs []*plan.Finding
+	var shown []string
+	for _, certs := range []*pemcert.Cache{e.e.Env.Certs, nil} {
+		got, diags := checks.Checker{}.Check(context.Background(), plan.CheckRequest{Config: e.e.Config, Vars: e.e.Vars, Plan: p, Certs: certs})
+		if diags.HasErrors() {
+			e.t.Fatalf("checks: %s", diags.Error())
+		}
+		var b strings.Builder
+		for _, f := range got {
+			d := f.Diagnostic()
+			fmt.Fprintf(&b, "%s %q: %s\n%s\n", f.Check, f.Addresses, d.Summary, d.Detail)
+		}
+		if fs == nil {
+			fs = got
+		}
+		shown = append(shown, b.String())
+	}
+	if shown[0] != shown[1] {
+		e.t.Fatalf("with the run's certificates the checks found\n%s\nwithout them\n%s", shown[0], shown[1])
 	}
 	return fs
 }

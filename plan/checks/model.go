@@ -14,6 +14,7 @@ import (
 	"github.com/certform/certform/lang"
 	"github.com/certform/certform/plan"
 	"github.com/certform/certform/providers"
+	"github.com/certform/certform/providers/pemcert"
 )
 
 // model is what the checks read: every resource of the configuration with
@@ -39,7 +40,10 @@ type model struct {
 	compsOf    map[*res][]*componentInfo
 	compsBuilt bool
 	trust      map[*res]trustedSet
-	pems       pemCache
+	// pems holds the certificates parsed from PEM texts: the run's,
+	// which the providers filled during the plan, or the model's own.
+	// nil works too, and parses every time.
+	pems *pemcert.Cache
 }
 
 // res is one resource of the model.
@@ -57,7 +61,7 @@ type res struct {
 }
 
 func newValidateModel(cfg *lang.Config) *model {
-	m := &model{cfg: cfg, now: time.Now(), scope: cfg.NewScope(cfg.UnknownVariables())}
+	m := &model{cfg: cfg, now: time.Now(), scope: cfg.NewScope(cfg.UnknownVariables()), pems: &pemcert.Cache{}}
 	m.init()
 	for _, r := range m.sorted {
 		r.value = r.cfg()
@@ -65,8 +69,10 @@ func newValidateModel(cfg *lang.Config) *model {
 	return m
 }
 
-func newPlanModel(cfg *lang.Config, vars map[string]cty.Value, p *plan.Plan) *model {
-	m := &model{cfg: cfg, planned: true, now: p.CreatedAt, scope: cfg.NewScope(vars)}
+// newPlanModel builds the model of a plan. certs is the run's cache of
+// parsed certificates (plan.CheckRequest.Certs); nil parses every time.
+func newPlanModel(cfg *lang.Config, vars map[string]cty.Value, p *plan.Plan, certs *pemcert.Cache) *model {
+	m := &model{cfg: cfg, planned: true, now: p.CreatedAt, scope: cfg.NewScope(vars), pems: certs}
 	if m.now.IsZero() {
 		m.now = time.Now()
 	}

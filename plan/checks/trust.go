@@ -7,6 +7,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/certform/certform/providers/pemcert"
 )
 
 // member is a CA certificate, known by its block, its fingerprint or both.
@@ -55,7 +57,7 @@ func (n need) String() string {
 func (m *model) memberOf(r *res) member {
 	mb := member{r: r}
 	if ci := m.cert(r); ci != nil && ci.x509 != nil {
-		mb.x509, mb.fp = ci.x509, fingerprint(ci.x509)
+		mb.x509, mb.fp = ci.x509, pemcert.Fingerprint(ci.x509)
 	} else if fp, ok := knownString(r.value, "fingerprint_sha256"); ok {
 		mb.fp = fp
 	}
@@ -92,7 +94,7 @@ func (m *model) chain(ci *certInfo) (needs []need, ok bool) {
 				return nil, false
 			}
 			for _, x := range ci.chain {
-				needs = append(needs, need{member: member{fp: fingerprint(x), x509: x}, root: selfSigned(x)})
+				needs = append(needs, need{member: member{fp: pemcert.Fingerprint(x), x509: x}, root: selfSigned(x)})
 			}
 			if top := ci.chain[len(ci.chain)-1]; !selfSigned(top) {
 				needs = append(needs, need{root: true, signs: top})
@@ -162,8 +164,8 @@ func (m *model) readTrusted(store *res) (ms []member, ok bool) {
 			opaque := 0
 			for _, e := range elems {
 				if e.IsKnown() && !e.IsNull() && e.Type() == cty.String {
-					for _, x := range m.parsePEM(e.AsString()) {
-						ms = append(ms, member{fp: fingerprint(x), x509: x})
+					for _, x := range m.pems.Parse(e.AsString()) {
+						ms = append(ms, member{fp: pemcert.Fingerprint(x), x509: x})
 					}
 					continue
 				}
@@ -174,8 +176,8 @@ func (m *model) readTrusted(store *res) (ms []member, ok bool) {
 			}
 		}
 		if b, known := knownString(tc.value, "bundle_pem"); known {
-			for _, x := range m.parsePEM(b) {
-				ms = append(ms, member{fp: fingerprint(x), x509: x})
+			for _, x := range m.pems.Parse(b) {
+				ms = append(ms, member{fp: pemcert.Fingerprint(x), x509: x})
 			}
 		}
 	}

@@ -216,7 +216,7 @@ func (m *model) pemMembers(tc *res, list string) []*x509.Certificate {
 	}
 	var out []*x509.Certificate
 	if s, ok := knownString(tc.cfg(), list); ok {
-		return m.parsePEM(s)
+		return m.pems.Parse(s)
 	}
 	if !v.CanIterateElements() || v.Type().IsObjectType() || v.Type().IsMapType() {
 		return nil
@@ -224,7 +224,7 @@ func (m *model) pemMembers(tc *res, list string) []*x509.Certificate {
 	for it := v.ElementIterator(); it.Next(); {
 		_, e := it.Element()
 		if e.IsKnown() && !e.IsNull() && e.Type() == cty.String {
-			out = append(out, m.parsePEM(e.AsString())...)
+			out = append(out, m.pems.Parse(e.AsString())...)
 		}
 	}
 	return out
