@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"io"
 	"net"
@@ -20,6 +17,7 @@ import (
 
 	"github.com/certform/certform/lang"
 	"github.com/certform/certform/providers"
+	"github.com/certform/certform/providers/pemcert"
 	"github.com/certform/certform/providers/probe"
 )
 
@@ -65,7 +63,7 @@ func (c *cli) probeCommand(args []string) int {
 		if err != nil {
 			return c.errorf("--ca-file: %v", err)
 		}
-		roots = parseCerts(string(data))
+		roots = pemcert.Parse(string(data))
 		if len(roots) == 0 {
 			return c.errorf("--ca-file %s holds no PEM certificate", po.caFile)
 		}
@@ -323,7 +321,7 @@ func (e *probeEnv) endpoint(name string) (*endpointProbe, error) {
 		}
 		ep.cert = d.String()
 		ep.want = providers.String(e.rec[name], "certificate_fingerprint")
-		for _, ch := range parseCerts(providers.String(cv, "chain_pem")) {
+		for _, ch := range pemcert.Parse(providers.String(cv, "chain_pem")) {
 			if ch.Subject.String() == ch.Issuer.String() && ch.CheckSignatureFrom(ch) == nil {
 				ep.roots = append(ep.roots, ch)
 			} else {
@@ -356,8 +354,8 @@ func (e *probeEnv) trustChain(name string) (roots, inters []*x509.Certificate, e
 	for _, fp := range providers.Strings(v, "roots") {
 		rootFPs[fp] = true
 	}
-	for _, c := range parseCerts(providers.String(v, "bundle_pem")) {
-		if rootFPs[fingerprintOf(c)] {
+	for _, c := range pemcert.Parse(providers.String(v, "bundle_pem")) {
+		if rootFPs[pemcert.Fingerprint(c)] {
 			roots = append(roots, c)
 		} else {
 			inters = append(inters, c)
@@ -367,30 +365,6 @@ func (e *probeEnv) trustChain(name string) (roots, inters []*x509.Certificate, e
 		return nil, nil, fmt.Errorf("%s records no root certificate", name)
 	}
 	return roots, inters, nil
-}
-
-// parseCerts reads the certificates of a PEM text.
-func parseCerts(text string) []*x509.Certificate {
-	var out []*x509.Certificate
-	rest := []byte(text)
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			return out
-		}
-		if b.Type != "CERTIFICATE" {
-			continue
-		}
-		if c, err := x509.ParseCertificate(b.Bytes); err == nil {
-			out = append(out, c)
-		}
-	}
-}
-
-func fingerprintOf(c *x509.Certificate) string {
-	sum := sha256.Sum256(c.Raw)
-	return hex.EncodeToString(sum[:])
 }
 
 func shortFP(fp string) string {
