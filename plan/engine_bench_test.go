@@ -16,6 +16,7 @@ import (
 	"github.com/certform/certform/plan/benchconfig"
 	"github.com/certform/certform/plan/render"
 	"github.com/certform/certform/providers"
+	"github.com/certform/certform/providers/pemcert"
 	"github.com/certform/certform/state"
 )
 
@@ -67,6 +68,7 @@ func benchPlan(b *testing.B, dir string) (*plan.Plan, *state.File, *plan.Engine)
 		Env: &providers.Env{
 			FS:      providers.NewDirFS(dir),
 			Secrets: providers.NewDirSecrets(filepath.Join(dir, ".certform", "keys")),
+			Certs:   &pemcert.Cache{},
 			Now:     time.Now().UTC(),
 		},
 	}
