@@ -75,6 +75,11 @@ type Resource struct {
 	// in UTC with second precision.
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// ConfigDigest identifies the configuration the object was last applied
+	// with (lang.Scope.ConfigDigest), for the plan engine to skip planning
+	// what neither the configuration nor the refresh changed. It is a hash
+	// of values that hold no secret; empty when there is none.
+	ConfigDigest string
 }
 
 // New returns an empty File with a new lineage and serial 0.

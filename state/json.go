@@ -37,6 +37,7 @@ type resourceJSON[V any] struct {
 	Files        map[string]string `json:"files"`
 	CreatedAt    string            `json:"created_at,omitempty"`
 	UpdatedAt    string            `json:"updated_at,omitempty"`
+	ConfigDigest string            `json:"config_digest,omitempty"`
 }
 
 // privateKeyMarker is the part every PEM private key header shares:
@@ -150,6 +151,7 @@ func encodeResource(addr string, r *Resource) ([]byte, error) {
 		Files:        nonNil(r.Files),
 		CreatedAt:    formatTime(r.CreatedAt),
 		UpdatedAt:    formatTime(r.UpdatedAt),
+		ConfigDigest: r.ConfigDigest,
 	}, "    ")
 	if err != nil {
 		return nil, fmt.Errorf("encoding state: resource %s: %w", addr, err)
@@ -350,6 +352,7 @@ func Parse(data []byte, path string) (*File, error) {
 			Files:        rj.Files,
 			CreatedAt:    created,
 			UpdatedAt:    updated,
+			ConfigDigest: rj.ConfigDigest,
 		}
 	}
 	if len(doc.Outputs) > 0 {
@@ -406,6 +409,7 @@ func decodeDocument(data []byte, path string) (*fileJSON[cty.Value], error) {
 			Files:        rj.Files,
 			CreatedAt:    rj.CreatedAt,
 			UpdatedAt:    rj.UpdatedAt,
+			ConfigDigest: rj.ConfigDigest,
 		})
 	}
 	if raw.Outputs != nil {

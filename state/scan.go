@@ -131,8 +131,10 @@ func (s *scanner) resource(r *resourceJSON[cty.Value]) bool {
 			return s.string(&r.CreatedAt)
 		case "updated_at":
 			return s.string(&r.UpdatedAt)
+		case "config_digest":
+			return s.string(&r.ConfigDigest)
 		}
-		return s.unknownField(key, "address", "kind", "attributes", "dependencies", "files", "created_at", "updated_at")
+		return s.unknownField(key, "address", "kind", "attributes", "dependencies", "files", "created_at", "updated_at", "config_digest")
 	})
 }
 
