@@ -1,0 +1,87 @@
+package lang
+
+import (
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// TestConfigDigest: the digest changes with the block's text and with the
+// values it refers to, not with how a value is typed, and there is none
+// for a block that calls a function or refers to an unknown or sensitive
+// value.
+func TestConfigDigest(t *testing.T) {
+	digest := func(t *testing.T, src string, x cty.Value) (string, bool) {
+		t.Helper()
+		f, diags := hclsyntax.ParseConfig([]byte(src), "main.hcl", hcl.InitialPos)
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		cfg := &Config{
+			Files: map[string]*hcl.File{"main.hcl": f},
+			kinds: Kinds{"certificate": memoSchema{}},
+			specs: map[string]hcldec.Spec{"certificate": memoSchema{}.Schema()},
+		}
+		y := &Resource{Addr: Address{Kind: "certificate", Name: "y"}, Body: f.Body.(*hclsyntax.Body).Blocks[0].Body}
+		y.traversals = cfg.bodyVariables("certificate", y.Body)
+		s := cfg.NewScope(map[string]cty.Value{})
+		s.Set(Address{Kind: "certificate", Name: "x"}, x)
+		return s.ConfigDigest(y)
+	}
+	const ref = `certificate "y" {
+  name = certificate.x.names
+}
+`
+	names := func(v cty.Value) cty.Value { return cty.ObjectVal(map[string]cty.Value{"names": v}) }
+	list := names(cty.ListVal([]cty.Value{cty.StringVal("a")}))
+	base, ok := digest(t, ref, list)
+	if !ok || base == "" {
+		t.Fatal("no digest for a plain block")
+	}
+	same := []struct {
+		name string
+		src  string
+		x    cty.Value
+	}{
+		{"again", ref, list},
+		{"a tuple for the list", ref, names(cty.TupleVal([]cty.Value{cty.StringVal("a")}))},
+	}
+	for _, tc := range same {
+		if d, ok := digest(t, tc.src, tc.x); !ok || d != base {
+			t.Errorf("%s: digest %q (ok %v), want %q", tc.name, d, ok, base)
+		}
+	}
+	other := []struct {
+		name string
+		src  string
+		x    cty.Value
+	}{
+		{"another text", "certificate \"y\" {\n  name = certificate.x.names # comment\n}\n", list},
+		{"another value", ref, names(cty.ListVal([]cty.Value{cty.StringVal("b")}))},
+	}
+	for _, tc := range other {
+		if d, ok := digest(t, tc.src, tc.x); !ok || d == base {
+			t.Errorf("%s: digest %q (ok %v), want another than %q", tc.name, d, ok, base)
+		}
+	}
+	none := []struct {
+		name string
+		src  string
+		x    cty.Value
+	}{
+		{"a function call", `certificate "y" {
+  name = upper(certificate.x.names[0])
+}
+`, list},
+		{"an unknown value", ref, names(cty.UnknownVal(cty.List(cty.String)))},
+		{"a sensitive value", ref, names(cty.ListVal([]cty.Value{cty.StringVal("secret").Mark("sensitive")}))},
+	}
+	for _, tc := range none {
+		if d, ok := digest(t, tc.src, tc.x); ok {
+			t.Errorf("%s: digest %q, want none", tc.name, d)
+		}
+	}
+}
