@@ -236,6 +236,11 @@ func (e *Engine) applyChange(ctx context.Context, scope *lang.Scope, sec *secret
 				Files:        e.fileHashes(st.Resource(c.Address), pl.Files, diags.HasErrors()),
 				UpdatedAt:    e.Env.Now,
 			}
+			// A resource whose apply warned is planned every time, so
+			// that the warning shows in every plan.
+			if _, det := prov.(providers.Deterministic); det && len(diags) == 0 {
+				rec.ConfigDigest, _ = scope.ConfigDigest(r)
+			}
 			if old := st.Resource(c.Address); old != nil && !old.CreatedAt.IsZero() && c.Action != Replace {
 				rec.CreatedAt = old.CreatedAt
 			} else {

@@ -38,12 +38,19 @@ func appliedConfig(b *testing.B, n int) string {
 		b.Fatal(err)
 	}
 	p, st, e := benchPlan(b, dir)
-	if diags := e.Apply(context.Background(), p, st, state.NewStore(filepath.Join(dir, state.DefaultFileName)).Save); diags.HasErrors() {
+	store := state.NewStore(filepath.Join(dir, state.DefaultFileName))
+	store.Version = benchVersion
+	if diags := e.Apply(context.Background(), p, st, store.Save); diags.HasErrors() {
 		b.Fatalf("Apply: %s", diags.Error())
 	}
 	benchDirs.Store(n, dir)
 	return dir
 }
+
+// benchVersion stands for the certform version, in the state and the
+// engine, so that plans skip what the configuration and the refresh left
+// unchanged, as the CLI's do.
+const benchVersion = "bench"
 
 // benchPlan does what `certform plan` does up to rendering: load the
 // configuration and the state, then refresh and plan.
@@ -71,6 +78,7 @@ func benchPlan(b *testing.B, dir string) (*plan.Plan, *state.File, *plan.Engine)
 			Certs:   &pemcert.Cache{},
 			Now:     time.Now().UTC(),
 		},
+		Version: benchVersion,
 	}
 	p, diags := e.Plan(context.Background(), st, plan.Options{Refresh: true})
 	if diags.HasErrors() {

@@ -156,7 +156,8 @@ type workspace struct {
 	dir   string
 	store *state.Store
 	now   time.Time
-	vars  []string // -var flags, NAME=VALUE
+	vars  []string   // -var flags, NAME=VALUE
+	kinds lang.Kinds // nil: kinds()
 
 	mu    sync.Mutex
 	saves [][]byte // every state written, as state.Marshal encodes it
@@ -170,6 +171,7 @@ func newWorkspace(t *testing.T, files map[string]string) *workspace {
 		now: time.Now().UTC().Truncate(time.Second),
 	}
 	w.store = state.NewStore(filepath.Join(w.dir, state.DefaultFileName))
+	w.store.Version = testVersion
 	for name, content := range files {
 		w.write(name, content)
 	}
@@ -214,10 +216,18 @@ func (w *workspace) secrets() providers.DirSecrets {
 	return providers.DirSecrets{Dir: w.path(filepath.Join(".certform", "keys"))}
 }
 
+// testVersion stands for the certform version, in the state and the
+// engine: plans skip what the configuration and the refresh left
+// unchanged, as the CLI's do.
+const testVersion = "test"
+
 // engine loads the configuration as it is now on disk.
 func (w *workspace) engine() *plan.Engine {
 	w.t.Helper()
-	k := kinds()
+	k := w.kinds
+	if k == nil {
+		k = kinds()
+	}
 	cfg, diags := lang.Load(w.dir, k)
 	if diags.HasErrors() {
 		w.t.Fatalf("lang.Load: %s", diags.Error())
@@ -236,6 +246,7 @@ func (w *workspace) engine() *plan.Engine {
 			Now:     w.now,
 		},
 		Parallelism: 4,
+		Version:     testVersion,
 	}
 }
 

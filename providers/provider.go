@@ -83,6 +83,19 @@ type PriorReader interface {
 	ReadsPriorOnly()
 }
 
+// A Deterministic provider plans from its inputs alone: planning a resource
+// again with the configuration it was last applied with, against a live
+// object its Read found as recorded (ReadResponse.AsRecorded), proposes no
+// change and gives the same diagnostics, whatever the time. Its Validate
+// and Plan do not look at the clock or the network, and look at files only
+// as far as Read compares them. The plan engine then skips decoding and
+// planning such a resource when its configuration is the one of its last
+// apply, and that apply gave no diagnostic (state.Resource.ConfigDigest),
+// which matters for large configurations.
+type Deterministic interface {
+	PlansDeterministically()
+}
+
 // ReadResponse carries the live object, or a null value when it is gone.
 type ReadResponse struct {
 	Live cty.Value

@@ -60,6 +60,10 @@ func (p *Provider) Validate(address string, config cty.Value) hcl.Diagnostics {
 // ReadsPriorOnly implements providers.PriorReader: Read looks at Prior only.
 func (p *Provider) ReadsPriorOnly() {}
 
+// PlansDeterministically implements providers.Deterministic: with the URL
+// as recorded, the configuration of the last apply changes nothing.
+func (p *Provider) PlansDeterministically() {}
+
 // Read returns the URL the component's INI file holds now, null when the
 // key is missing, with original and created_section carried over from
 // Prior. A missing file, or a null Prior, gives a null Live.

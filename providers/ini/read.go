@@ -11,6 +11,11 @@ import (
 // ReadsPriorOnly implements providers.PriorReader: Read looks at Prior only.
 func (p *Provider) ReadsPriorOnly() {}
 
+// PlansDeterministically implements providers.Deterministic: with the
+// managed keys as recorded, the configuration of the last apply changes
+// nothing.
+func (p *Provider) PlansDeterministically() {}
+
 // Read returns the managed keys as the file holds them now, in the state
 // shape, with original and created_file carried over from Prior. A key
 // missing from the file is null; a missing file, or a null Prior, gives a

@@ -18,6 +18,11 @@ import (
 // ReadsPriorOnly implements providers.PriorReader: Read looks at Prior only.
 func (p *Provider) ReadsPriorOnly() {}
 
+// PlansDeterministically implements providers.Deterministic: with every
+// file as recorded, the configuration of the last apply (the certificate,
+// the chains, the paths and modes) changes nothing.
+func (p *Provider) PlansDeterministically() {}
+
 // Read implements providers.Provider. It hashes every file the store
 // wrote and looks up its mode; a missing file has a null hash. When every
 // file is gone the store is gone, and Live is null.
