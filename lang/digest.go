@@ -1,13 +1,14 @@
 package lang
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"hash"
+	"io"
 	"slices"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -19,7 +20,8 @@ import (
 // block is configured as it was when last applied without decoding it.
 //
 // There is no digest (ok is false) when the block calls a function, since a
-// function may read a file whose content the digest does not cover, or
+// function may read a file whose content the digest does not cover (any
+// parenthesis in the block's text counts as a call), or
 // when a value it refers to is unknown or sensitive: the digest is written
 // to the state, and a hash of a secret is not to be written there.
 //
@@ -28,12 +30,17 @@ import (
 // digest, as do a map and an object with the same attributes.
 func (s *Scope) ConfigDigest(r *Resource) (digest string, ok bool) {
 	body, isSyntax := r.Body.(*hclsyntax.Body)
-	if !isSyntax || callsFunction(body) {
+	if !isSyntax {
 		return "", false
 	}
 	f := s.cfg.Files[body.SrcRange.Filename]
 	start, end := body.SrcRange.Start.Byte, body.SrcRange.End.Byte
 	if f == nil || start < 0 || end > len(f.Bytes) || start > end {
+		return "", false
+	}
+	src := f.Bytes[start:end]
+	if bytes.IndexByte(src, '(') >= 0 {
+		// A function call, or perhaps only parentheses: no digest.
 		return "", false
 	}
 	ctx, diags := s.evalContext(r.traversals)
@@ -45,26 +52,15 @@ func (s *Scope) ConfigDigest(r *Resource) (digest string, ok bool) {
 		return "", false
 	}
 	h := sha256.New()
-	writeBytes(h, []byte(r.Addr.String()))
-	writeBytes(h, f.Bytes[start:end])
+	writeString(h, r.Addr.String())
+	writeLen(h, len(src))
+	h.Write(src)
 	for _, v := range inputs {
 		if !hashValue(h, v) {
 			return "", false
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), true
-}
-
-// callsFunction reports whether an expression in body calls a function.
-func callsFunction(body *hclsyntax.Body) bool {
-	found := false
-	hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
-		if _, ok := n.(*hclsyntax.FunctionCallExpr); ok {
-			found = true
-		}
-		return nil
-	})
-	return found
 }
 
 // hashValue writes v to h, each part tagged with its JSON kind, and
@@ -82,10 +78,10 @@ func hashValue(h hash.Hash, v cty.Value) bool {
 	switch {
 	case ty == cty.String:
 		h.Write([]byte{'s'})
-		writeBytes(h, []byte(v.AsString()))
+		writeString(h, v.AsString())
 	case ty == cty.Number:
 		h.Write([]byte{'d'})
-		writeBytes(h, []byte(v.AsBigFloat().Text('f', -1)))
+		writeString(h, v.AsBigFloat().Text('f', -1))
 	case ty == cty.Bool:
 		if v.True() {
 			h.Write([]byte{'t'})
@@ -110,7 +106,7 @@ func hashValue(h hash.Hash, v cty.Value) bool {
 		h.Write([]byte{'{'})
 		writeLen(h, len(names))
 		for _, name := range names {
-			writeBytes(h, []byte(name))
+			writeString(h, name)
 			if !hashValue(h, v.GetAttr(name)) {
 				return false
 			}
@@ -120,7 +116,7 @@ func hashValue(h hash.Hash, v cty.Value) bool {
 		writeLen(h, v.LengthInt())
 		for it := v.ElementIterator(); it.Next(); { // sorted by key
 			k, e := it.Element()
-			writeBytes(h, []byte(k.AsString()))
+			writeString(h, k.AsString())
 			if !hashValue(h, e) {
 				return false
 			}
@@ -131,11 +127,11 @@ func hashValue(h hash.Hash, v cty.Value) bool {
 	return true
 }
 
-// writeBytes writes b with its length first, so that no two sequences of
-// parts give the same stream.
-func writeBytes(h hash.Hash, b []byte) {
-	writeLen(h, len(b))
-	h.Write(b)
+// writeString writes s with its length first, so that no two sequences
+// of parts give the same stream.
+func writeString(h hash.Hash, s string) {
+	writeLen(h, len(s))
+	io.WriteString(h, s)
 }
 
 func writeLen(h hash.Hash, n int) {
