@@ -61,6 +61,11 @@ func (p *Provider) Plan(ctx context.Context, req providers.PlanRequest) provider
 	if !providers.Equal(iss.chain, providers.Attr(req.Live, "chain_pem")) {
 		reasons = append(reasons, "chain_pem changed")
 	}
+	if len(reasons) == 0 && sameShape(req.Live, desired) && providers.Equal(desired["key"], providers.Attr(req.Live, "key")) {
+		// Every other attribute of the value to plan was compared above,
+		// or is copied from Live.
+		return providers.PlanResponse{Planned: req.Live, NoChange: true, Diagnostics: diags}
+	}
 	return providers.PlanResponse{
 		Planned:     certValue(desired, iss, priorComputed(req.Live)),
 		Reasons:     reasons,

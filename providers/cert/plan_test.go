@@ -90,6 +90,9 @@ func TestPlanReplaceReasons(t *testing.T) {
 			if got := providers.Equal(pl.Planned, prior); got != noChange {
 				t.Errorf("Planned equals Live: %v, want %v\nplanned: %s", got, noChange, jsonOf(t, pl.Planned))
 			}
+			if pl.NoChange != noChange {
+				t.Errorf("NoChange = %v, want %v", pl.NoChange, noChange)
+			}
 			if tc.replace && pl.Planned.GetAttr("pem").IsKnown() {
 				t.Errorf("replacement has a known pem")
 			}

@@ -50,6 +50,30 @@ func priorComputed(prior cty.Value) map[string]cty.Value {
 	return m
 }
 
+// sameShape reports whether live, a certificate's value, has just the
+// attributes certValue gives one with these desired attributes.
+func sameShape(live cty.Value, desired map[string]cty.Value) bool {
+	if !live.Type().IsObjectType() {
+		return false
+	}
+	attrs := live.Type().AttributeTypes()
+	names := computedNames()
+	if len(attrs) != len(desired)+len(names)+3 {
+		return false
+	}
+	for _, n := range append(names, "issuer_kind", "issuer_fingerprint", "chain_pem") {
+		if _, ok := attrs[n]; !ok {
+			return false
+		}
+	}
+	for n := range desired {
+		if _, ok := attrs[n]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // certValue assembles a certificate value from its parts.
 func certValue(desired map[string]cty.Value, iss issuerRef, computed map[string]cty.Value) cty.Value {
 	m := make(map[string]cty.Value, len(desired)+len(computed)+3)
