@@ -238,7 +238,7 @@ func (e *Engine) applyChange(ctx context.Context, scope *lang.Scope, sec *secret
 			}
 			// A resource whose apply warned is planned every time, so
 			// that the warning shows in every plan.
-			if _, det := prov.(providers.Deterministic); det && len(diags) == 0 {
+			if len(diags) == 0 && providers.PlansAlike(prov, rec.Attributes, e.Env.Now) {
 				rec.ConfigDigest, _ = scope.ConfigDigest(r)
 			}
 			if old := st.Resource(c.Address); old != nil && !old.CreatedAt.IsZero() && c.Action != Replace {

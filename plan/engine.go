@@ -368,13 +368,13 @@ func (e *Engine) refresh(ctx context.Context, st *state.File, enabled bool, sele
 // planResource decodes one resource and asks its provider for the plan.
 // asRecorded says that live is the recorded value (the refresh found no
 // change, or did not run). reuse says that the refresh found the object as
-// recorded, in a state this version of certform wrote: a resource of a
-// providers.Deterministic is then a no-op, without decoding or planning,
-// when its configuration is as at its last apply.
+// recorded, in a state this version of certform wrote: a resource whose
+// provider plans alike (providers.PlansAlike) is then a no-op, without
+// decoding or planning, when its configuration is as at its last apply.
 func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, sec *secrets, r *lang.Resource, prior *state.Resource, live cty.Value, asRecorded, reuse bool) (*Change, hcl.Diagnostics) {
 	addr := r.Addr.String()
 	prov, _ := e.provider(r.Addr.Kind)
-	if _, det := prov.(providers.Deterministic); det && reuse && prior != nil && prior.ConfigDigest != "" {
+	if reuse && prior != nil && prior.ConfigDigest != "" && providers.PlansAlike(prov, prior.Attributes, e.Env.Now) {
 		if d, ok := scope.ConfigDigest(r); ok && d == prior.ConfigDigest {
 			c := &Change{Address: addr, Kind: r.Addr.Kind, Action: NoOp, Before: live, After: live,
 				Dependencies: addressStrings(r.Dependencies), Triggers: addressStrings(r.OnChange),

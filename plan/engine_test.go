@@ -561,6 +561,9 @@ func TestPlanReplaceOrder(t *testing.T) {
 func TestPlanReplaceRenewBefore(t *testing.T) {
 	w := newWorkspace(t, baseConfig())
 	w.planApply(plan.Options{Refresh: true})
+	if w.state().Resource("certificate.web").ConfigDigest == "" {
+		t.Fatal("no configuration digest recorded: the plan would not skip the certificate anyway")
+	}
 
 	w.now = w.now.Add(380 * 24 * time.Hour) // the 397-day certificate has 17 days left
 	p, _, _ := w.plan(plan.Options{Refresh: true})

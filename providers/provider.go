@@ -96,6 +96,26 @@ type Deterministic interface {
 	PlansDeterministically()
 }
 
+// A DeterministicUntil provider is Deterministic for a resource until the
+// time it names for the recorded value, and not at all for a zero time: a
+// certificate its provider issued plans alike until it enters its renewal
+// window.
+type DeterministicUntil interface {
+	DeterministicUntil(prior cty.Value) time.Time
+}
+
+// PlansAlike reports whether prov is Deterministic for a resource with the
+// recorded value prior at the time now.
+func PlansAlike(prov Provider, prior cty.Value, now time.Time) bool {
+	switch p := prov.(type) {
+	case Deterministic:
+		return true
+	case DeterministicUntil:
+		return now.Before(p.DeterministicUntil(prior))
+	}
+	return false
+}
+
 // ReadResponse carries the live object, or a null value when it is gone.
 type ReadResponse struct {
 	Live cty.Value

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/certform/certform/providers"
 )
@@ -32,4 +34,23 @@ func (p *Provider) Read(_ context.Context, req providers.ReadRequest) providers.
 			"Cannot read private key", "The private key %s cannot be read: %s.", id, err)}}
 	}
 	return providers.ReadResponse{Live: req.Prior, AsRecorded: true}
+}
+
+// DeterministicUntil implements providers.DeterministicUntil: a
+// certificate this provider issued (self-signed, or by an issuer "ca"
+// block) plans alike until its renewal window opens, at not_after minus
+// renew_before. One from a Remote (ACME) or imported from files has no
+// such time: the server's renewal information and the files can change.
+func (p *Provider) DeterministicUntil(prior cty.Value) time.Time {
+	switch providers.String(prior, "issuer_kind") {
+	case kindSelfSigned, kindCA:
+	default:
+		return time.Time{}
+	}
+	notAfter, err := time.Parse(time.RFC3339, providers.String(prior, "not_after"))
+	renew, rerr := providers.ParseDuration(providers.String(prior, "renew_before"))
+	if err != nil || rerr != nil {
+		return time.Time{}
+	}
+	return notAfter.Add(-renew)
 }
