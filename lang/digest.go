@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"hash"
-	"io"
 	"slices"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -15,9 +14,11 @@ import (
 
 // ConfigDigest returns a digest of everything decoding r depends on: the
 // source text of its block and the values of what it refers to (variables,
-// locals, other blocks), as the scope holds them now. Two equal digests mean
-// that Decode gives the same value, so the plan engine can tell that a
-// block is configured as it was when last applied without decoding it.
+// locals, other blocks), as the scope holds them now, and version, the
+// version of certform, since another one may decode or plan differently.
+// Two equal digests mean that Decode gives the same value, so the plan
+// engine can tell that a block is configured as it was when last applied
+// without decoding it.
 //
 // There is no digest (ok is false) when the block calls a function, since a
 // function may read a file whose content the digest does not cover (any
@@ -28,7 +29,7 @@ import (
 // Values are hashed as the state writes them, as plain JSON (see
 // providers.Equal): a list and a tuple with the same elements give the same
 // digest, as do a map and an object with the same attributes.
-func (s *Scope) ConfigDigest(r *Resource) (digest string, ok bool) {
+func (s *Scope) ConfigDigest(r *Resource, version string) (digest string, ok bool) {
 	body, isSyntax := r.Body.(*hclsyntax.Body)
 	if !isSyntax {
 		return "", false
@@ -51,49 +52,76 @@ func (s *Scope) ConfigDigest(r *Resource) (digest string, ok bool) {
 	if !ok {
 		return "", false
 	}
-	h := sha256.New()
-	writeString(h, r.Addr.String())
-	writeLen(h, len(src))
-	h.Write(src)
+	h := &hasher{h: sha256.New()}
+	h.string(version)
+	h.string(r.Addr.String())
+	h.bytes(src)
 	for _, v := range inputs {
-		if !hashValue(h, v) {
+		if !h.value(v) {
 			return "", false
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), true
+	return hex.EncodeToString(h.h.Sum(nil)), true
 }
 
-// hashValue writes v to h, each part tagged with its JSON kind, and
+// hasher writes the parts of a digest, each with its length first, so that
+// no two sequences of parts give the same stream.
+type hasher struct {
+	h   hash.Hash
+	buf []byte                      // a string's bytes: the hash takes bytes
+	num [binary.MaxVarintLen64]byte // a length or a tag
+}
+
+func (h *hasher) bytes(b []byte) {
+	h.len(len(b))
+	h.h.Write(b)
+}
+
+func (h *hasher) string(s string) {
+	h.buf = append(h.buf[:0], s...)
+	h.bytes(h.buf)
+}
+
+func (h *hasher) tag(c byte) {
+	h.num[0] = c
+	h.h.Write(h.num[:1])
+}
+
+func (h *hasher) len(n int) {
+	h.h.Write(h.num[:binary.PutUvarint(h.num[:], uint64(n))])
+}
+
+// value writes v, each part tagged with its JSON kind, and
 // reports false when v holds an unknown or a marked (sensitive) value, or
 // something JSON cannot hold.
-func hashValue(h hash.Hash, v cty.Value) bool {
+func (h *hasher) value(v cty.Value) bool {
 	if v.IsMarked() || !v.IsKnown() {
 		return false
 	}
 	if v.IsNull() {
-		h.Write([]byte{'n'})
+		h.tag('n')
 		return true
 	}
 	ty := v.Type()
 	switch {
 	case ty == cty.String:
-		h.Write([]byte{'s'})
-		writeString(h, v.AsString())
+		h.tag('s')
+		h.string(v.AsString())
 	case ty == cty.Number:
-		h.Write([]byte{'d'})
-		writeString(h, v.AsBigFloat().Text('f', -1))
+		h.tag('d')
+		h.string(v.AsBigFloat().Text('f', -1))
 	case ty == cty.Bool:
 		if v.True() {
-			h.Write([]byte{'t'})
+			h.tag('t')
 		} else {
-			h.Write([]byte{'f'})
+			h.tag('f')
 		}
 	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType():
-		h.Write([]byte{'['})
-		writeLen(h, v.LengthInt())
+		h.tag('[')
+		h.len(v.LengthInt())
 		for it := v.ElementIterator(); it.Next(); {
 			_, e := it.Element()
-			if !hashValue(h, e) {
+			if !h.value(e) {
 				return false
 			}
 		}
@@ -103,21 +131,21 @@ func hashValue(h hash.Hash, v cty.Value) bool {
 			names = append(names, name)
 		}
 		slices.Sort(names)
-		h.Write([]byte{'{'})
-		writeLen(h, len(names))
+		h.tag('{')
+		h.len(len(names))
 		for _, name := range names {
-			writeString(h, name)
-			if !hashValue(h, v.GetAttr(name)) {
+			h.string(name)
+			if !h.value(v.GetAttr(name)) {
 				return false
 			}
 		}
 	case ty.IsMapType():
-		h.Write([]byte{'{'})
-		writeLen(h, v.LengthInt())
+		h.tag('{')
+		h.len(v.LengthInt())
 		for it := v.ElementIterator(); it.Next(); { // sorted by key
 			k, e := it.Element()
-			writeString(h, k.AsString())
-			if !hashValue(h, e) {
+			h.string(k.AsString())
+			if !h.value(e) {
 				return false
 			}
 		}
@@ -125,16 +153,4 @@ func hashValue(h hash.Hash, v cty.Value) bool {
 		return false
 	}
 	return true
-}
-
-// writeString writes s with its length first, so that no two sequences
-// of parts give the same stream.
-func writeString(h hash.Hash, s string) {
-	writeLen(h, len(s))
-	io.WriteString(h, s)
-}
-
-func writeLen(h hash.Hash, n int) {
-	var buf [binary.MaxVarintLen64]byte
-	h.Write(buf[:binary.PutUvarint(buf[:], uint64(n))])
 }

@@ -14,6 +14,7 @@ import (
 // for a block that calls a function or refers to an unknown or sensitive
 // value.
 func TestConfigDigest(t *testing.T) {
+	version := "1.0"
 	digest := func(t *testing.T, src string, x cty.Value) (string, bool) {
 		t.Helper()
 		f, diags := hclsyntax.ParseConfig([]byte(src), "main.hcl", hcl.InitialPos)
@@ -29,7 +30,7 @@ func TestConfigDigest(t *testing.T) {
 		y.traversals = cfg.bodyVariables("certificate", y.Body)
 		s := cfg.NewScope(map[string]cty.Value{})
 		s.Set(Address{Kind: "certificate", Name: "x"}, x)
-		return s.ConfigDigest(y)
+		return s.ConfigDigest(y, version)
 	}
 	const ref = `certificate "y" {
   name = certificate.x.names
@@ -67,6 +68,12 @@ func TestConfigDigest(t *testing.T) {
 			t.Errorf("%s: digest %q (ok %v), want another than %q", tc.name, d, ok, base)
 		}
 	}
+	version = "1.1"
+	if d, ok := digest(t, ref, list); !ok || d == base {
+		t.Errorf("another version: digest %q (ok %v), want another than %q", d, ok, base)
+	}
+	version = "1.0"
+
 	none := []struct {
 		name string
 		src  string

@@ -238,8 +238,8 @@ func (e *Engine) applyChange(ctx context.Context, scope *lang.Scope, sec *secret
 			}
 			// A resource whose apply warned is planned every time, so
 			// that the warning shows in every plan.
-			if len(diags) == 0 && providers.PlansAlike(prov, rec.Attributes, e.Env.Now) {
-				rec.ConfigDigest, _ = scope.ConfigDigest(r)
+			if e.Version != "" && len(diags) == 0 && providers.PlansAlike(prov, rec.Attributes, e.Env.Now) {
+				rec.ConfigDigest, _ = scope.ConfigDigest(r, e.Version)
 			}
 			if old := st.Resource(c.Address); old != nil && !old.CreatedAt.IsZero() && c.Action != Replace {
 				rec.CreatedAt = old.CreatedAt

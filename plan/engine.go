@@ -38,9 +38,10 @@ type Engine struct {
 	// Rotator stages rotations (plan/rotation); nil for none.
 	Rotator Rotator
 	// Version is the version of certform that runs. A plan skips the
-	// resources of a providers.Deterministic whose configuration and live
-	// object are as recorded only when this version wrote the state, since
-	// another version may plan differently; empty turns that off.
+	// resources whose provider plans alike (providers.PlansAlike) and
+	// whose configuration and live object are as recorded by this
+	// version (state.Resource.ConfigDigest includes it), since another
+	// version may plan differently; empty turns that off.
 	Version string
 }
 
@@ -116,7 +117,7 @@ func (e *Engine) Plan(ctx context.Context, st *state.File, opts Options) (*Plan,
 
 	if !opts.Destroy {
 		// Skipping needs a refresh that found the object as recorded.
-		reuse := opts.Refresh && e.Version != "" && st.CertformVersion == e.Version
+		reuse := opts.Refresh && e.Version != ""
 		nodes, deps := e.resourceGraph(selected, false)
 		errs := walk(ctx, nodes, deps, e.parallelism(), func(ctx context.Context, node string) error {
 			r := e.Config.Resources[mustAddress(node)]
@@ -368,14 +369,14 @@ func (e *Engine) refresh(ctx context.Context, st *state.File, enabled bool, sele
 // planResource decodes one resource and asks its provider for the plan.
 // asRecorded says that live is the recorded value (the refresh found no
 // change, or did not run). reuse says that the refresh found the object as
-// recorded, in a state this version of certform wrote: a resource whose
-// provider plans alike (providers.PlansAlike) is then a no-op, without
-// decoding or planning, when its configuration is as at its last apply.
+// recorded: a resource whose provider plans alike (providers.PlansAlike) is
+// then a no-op, without decoding or planning, when its configuration is as
+// at its last apply.
 func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, sec *secrets, r *lang.Resource, prior *state.Resource, live cty.Value, asRecorded, reuse bool) (*Change, hcl.Diagnostics) {
 	addr := r.Addr.String()
 	prov, _ := e.provider(r.Addr.Kind)
 	if reuse && prior != nil && prior.ConfigDigest != "" && providers.PlansAlike(prov, prior.Attributes, e.Env.Now) {
-		if d, ok := scope.ConfigDigest(r); ok && d == prior.ConfigDigest {
+		if d, ok := scope.ConfigDigest(r, e.Version); ok && d == prior.ConfigDigest {
 			c := &Change{Address: addr, Kind: r.Addr.Kind, Action: NoOp, Before: live, After: live,
 				Dependencies: addressStrings(r.Dependencies), Triggers: addressStrings(r.OnChange),
 				Sensitive: withLinked(prov, sec.paths(live))}

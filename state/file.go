@@ -76,9 +76,10 @@ type Resource struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	// ConfigDigest identifies the configuration the object was last applied
-	// with (lang.Scope.ConfigDigest), for the plan engine to skip planning
-	// what neither the configuration nor the refresh changed. It is a hash
-	// of values that hold no secret; empty when there is none.
+	// with, and the certform version that applied it
+	// (lang.Scope.ConfigDigest), for the plan engine to skip planning what
+	// neither the configuration nor the refresh changed. It is a hash of
+	// values that hold no secret; empty when there is none.
 	ConfigDigest string
 }
 
