@@ -84,7 +84,7 @@ func (s DirSecrets) Get(id string) ([]byte, error) {
 			return bytes.Clone(data), nil
 		}
 	}
-	data, err := os.ReadFile(p)
+	data, _, err := readFile(p)
 	if err != nil {
 		return nil, fmt.Errorf("reading private key %s: %w", id, err)
 	}
