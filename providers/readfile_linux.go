@@ -30,10 +30,12 @@ func readFile(name string) ([]byte, fs.FileInfo, error) {
 		if err != nil {
 			return nil, nil, &fs.PathError{Op: "read", Path: name, Err: err}
 		}
-		if n == 0 {
+		data = data[:len(data)+n]
+		// The end: no more bytes, or as many as fstat said, with room
+		// left (a read of a regular file stops short only at the end).
+		if n == 0 || int64(len(data)) == st.Size && len(data) < cap(data) {
 			return data, statInfo{name: filepath.Base(name), st: st}, nil
 		}
-		data = data[:len(data)+n]
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)] // the file grew
 		}
