@@ -23,6 +23,8 @@ import (
 
 	"github.com/go-acme/lego/v4/acme/api"
 	legolog "github.com/go-acme/lego/v4/log"
+
+	"github.com/certform/certform/providers/pemcert"
 )
 
 // userAgent names certform to ACME servers, before lego's own.
@@ -44,7 +46,7 @@ func silenceLego() {
 func httpClient(ctx context.Context, caRoots string) (*http.Client, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	if caRoots != "" {
-		roots, err := parseRoots(caRoots)
+		roots, err := pemcert.All(caRoots)
 		if err != nil {
 			return nil, fmt.Errorf("ca_roots: %w", err)
 		}

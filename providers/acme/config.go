@@ -1,9 +1,7 @@
 package acme
 
 import (
-	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"fmt"
 	"net"
 	"net/url"
@@ -17,6 +15,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/certform/certform/providers"
+	"github.com/certform/certform/providers/pemcert"
 )
 
 // Kind is the kind attribute of every issuer "acme" value; providers/cert
@@ -244,7 +243,7 @@ func check(address string, config cty.Value) hcl.Diagnostics {
 		}
 	}
 	if r := attr(config, "ca_roots"); known(r) && r.AsString() != "" {
-		if _, err := parseRoots(r.AsString()); err != nil {
+		if _, err := pemcert.All(r.AsString()); err != nil {
 			diags = append(diags, errorf(address, "Invalid ca_roots",
 				"ca_roots must be the PEM text of the ACME server's TLS root certificates, such as ca_roots = file(\"roots.pem\"): %s.", err))
 		}
@@ -452,31 +451,6 @@ func normalizeKeyType(s string) string {
 		return "RSA2048"
 	}
 	return s
-}
-
-// parseRoots reads the certificates of ca_roots.
-func parseRoots(text string) ([]*x509.Certificate, error) {
-	var out []*x509.Certificate
-	rest := []byte(text)
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
-		if b.Type != "CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(b.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("parsing certificate: %w", err)
-		}
-		out = append(out, c)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no PEM CERTIFICATE block found")
-	}
-	return out, nil
 }
 
 // minHMACBytes is the shortest EAB key lego can sign with: HS256 takes a

@@ -20,6 +20,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/certform/certform/providers"
+	"github.com/certform/certform/providers/pemcert"
 	"github.com/certform/certform/providers/cert"
 	"github.com/certform/certform/providers/internal/pki"
 )
@@ -105,7 +106,7 @@ func (r *Remote) Issue(ctx context.Context, req cert.IssueRequest) (cert.IssueRe
 		return cert.IssueResult{}, hcl.Diagnostics{diagnose(req.Address, "downloading the certificate "+o.Certificate, s.directory, err)}
 	}
 	certURL, raw := pickChain(certs, o.Certificate, s.preferredChain)
-	leaf, err := parseRoots(string(raw.Cert))
+	leaf, err := pemcert.All(string(raw.Cert))
 	if err != nil {
 		return cert.IssueResult{}, hcl.Diagnostics{errorf(req.Address, "Unreadable certificate",
 			"The ACME server sent a certificate that cannot be read (%s); it was discarded. %s", err, unchanged)}
@@ -148,7 +149,7 @@ func makeCSR(req cert.IssueRequest) ([]byte, error) {
 func pickChain(certs map[string]*acme.RawCertificate, defaultURL, preferred string) (string, *acme.RawCertificate) {
 	if preferred != "" {
 		for u, c := range certs {
-			chain, err := parseRoots(string(c.Issuer))
+			chain, err := pemcert.All(string(c.Issuer))
 			if err == nil && chain[len(chain)-1].Issuer.CommonName == preferred {
 				return u, c
 			}

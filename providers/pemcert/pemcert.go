@@ -35,6 +35,34 @@ func Parse(text string) []*x509.Certificate {
 	}
 }
 
+// All returns every certificate of a PEM text, in order, skipping blocks of
+// other types. Unlike Parse it fails when a CERTIFICATE block does not
+// parse ("parsing certificate: " and the error of [x509.ParseCertificate])
+// and when there is none ("no PEM CERTIFICATE block found").
+func All(text string) ([]*x509.Certificate, error) {
+	var out []*x509.Certificate
+	rest := []byte(text)
+	for {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			break
+		}
+		if b.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("parsing certificate: %w", err)
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, errNoCertificate
+	}
+	return out, nil
+}
+
 // First returns the certificate of the first CERTIFICATE block of a PEM
 // text, skipping blocks of other types before it. It fails when there is
 // no such block ("no PEM CERTIFICATE block found") and when that block does

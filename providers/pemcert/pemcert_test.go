@@ -152,6 +152,22 @@ func TestFirstWraps(t *testing.T) {
 	}
 }
 
+// TestAll: every certificate, other blocks skipped, and an error for a
+// certificate that does not parse or for none at all.
+func TestAll(t *testing.T) {
+	root, leaf := fixture(t, "root.pem"), fixture(t, "leaf.pem")
+	certs, err := pemcert.All(keyPEM(t) + leaf + root)
+	if err != nil || len(certs) != 2 || pemcert.Fingerprint(certs[0]) != pemcert.Fingerprint(pemcert.Parse(leaf)[0]) {
+		t.Fatalf("All(key, leaf, root) = %d certificates, %v; want leaf and root", len(certs), err)
+	}
+	if _, err := pemcert.All(leaf + broken); err == nil || !strings.HasPrefix(err.Error(), "parsing certificate: ") {
+		t.Errorf("a broken certificate: %v", err)
+	}
+	if _, err := pemcert.All(keyPEM(t)); err == nil || err.Error() != "no PEM CERTIFICATE block found" {
+		t.Errorf("no certificate: %v", err)
+	}
+}
+
 func TestFingerprint(t *testing.T) {
 	c, err := pemcert.First(fixture(t, "root.pem"))
 	if err != nil {

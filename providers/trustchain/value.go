@@ -1,9 +1,7 @@
 package trustchain
 
 import (
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/pem"
 	"fmt"
 	"strings"
@@ -12,6 +10,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/certform/certform/providers"
+	"github.com/certform/certform/providers/pemcert"
 )
 
 // member is one certificate of a chain, from roots or intermediates.
@@ -112,7 +111,7 @@ func collect(address, name string, list cty.Value) (ms []member, known bool, dia
 			continue
 		}
 		for _, c := range certs {
-			m := member{cert: c, fp: fingerprint(c.Raw), from: from}
+			m := member{cert: c, fp: pemcert.Fingerprint(c), from: from}
 			if d := checkCA(address, m); d != nil {
 				diags = append(diags, d)
 				continue
@@ -183,12 +182,6 @@ func parsePEM(text string) ([]*x509.Certificate, error) {
 		return nil, fmt.Errorf("no PEM certificate found")
 	}
 	return out, nil
-}
-
-// fingerprint is the lowercase hex SHA-256 of a certificate's DER.
-func fingerprint(der []byte) string {
-	sum := sha256.Sum256(der)
-	return hex.EncodeToString(sum[:])
 }
 
 func errorf(address, summary, detail string) *hcl.Diagnostic {
