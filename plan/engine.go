@@ -375,14 +375,12 @@ func (e *Engine) refresh(ctx context.Context, st *state.File, enabled bool, sele
 func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, sec *secrets, r *lang.Resource, prior *state.Resource, live cty.Value, asRecorded, reuse bool) (*Change, hcl.Diagnostics) {
 	addr := r.Addr.String()
 	prov, _ := e.provider(r.Addr.Kind)
-	if reuse && prior != nil && prior.ConfigDigest != "" && providers.PlansAlike(prov, prior.Attributes, e.Env.Now) {
-		if d, ok := scope.ConfigDigest(r, e.Version); ok && d == prior.ConfigDigest {
-			c := &Change{Address: addr, Kind: r.Addr.Kind, Action: NoOp, Before: live, After: live,
-				Dependencies: addressStrings(r.Dependencies), Triggers: addressStrings(r.OnChange),
-				Sensitive: withLinked(prov, sec.paths(live))}
-			e.setValue(scope, r.Addr, live)
-			return c, nil
-		}
+	if reuse && e.unchanged(scope, prov, r, prior) {
+		c := &Change{Address: addr, Kind: r.Addr.Kind, Action: NoOp, Before: live, After: live,
+			Dependencies: addressStrings(r.Dependencies), Triggers: addressStrings(r.OnChange),
+			Sensitive: withLinked(prov, sec.paths(live))}
+		e.setValue(scope, r.Addr, live)
+		return c, nil
 	}
 	dec, diags := scope.Decode(r)
 	if diags.HasErrors() {
@@ -470,6 +468,17 @@ func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, sec *secre
 	}
 	e.setValue(scope, r.Addr, c.After)
 	return c, diags
+}
+
+// unchanged reports whether r, found as recorded by the refresh, need not
+// be planned: its provider plans alike now (providers.PlansAlike), and its
+// configuration is the one of its last apply (state.Resource.ConfigDigest).
+func (e *Engine) unchanged(scope *lang.Scope, prov providers.Provider, r *lang.Resource, prior *state.Resource) bool {
+	if prior == nil || prior.ConfigDigest == "" || !providers.PlansAlike(prov, prior.Attributes, e.Env.Now) {
+		return false
+	}
+	d, ok := scope.ConfigDigest(r, e.Version)
+	return ok && d == prior.ConfigDigest
 }
 
 // planHooks lists the hooks a change triggers.
