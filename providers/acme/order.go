@@ -20,9 +20,9 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/certform/certform/providers"
-	"github.com/certform/certform/providers/pemcert"
 	"github.com/certform/certform/providers/cert"
 	"github.com/certform/certform/providers/internal/pki"
+	"github.com/certform/certform/providers/pemcert"
 )
 
 // Remote obtains, reviews and revokes certificates from ACME servers for
