@@ -1,11 +1,12 @@
 // Command certform-bench measures certform on large generated
 // configurations: for each size it writes a configuration of that many
 // resources (certificates, PEM stores, INI files with several managed keys,
-// components) into a temporary directory, runs a first `apply` and then
-// no-op `plan`s with the certform binary, and prints wall time and peak
-// memory (maximum resident set size) of each, with the targets of issue 2
-// next to them. The plan runs several times (-runs): the median is shown,
-// with the fastest run, since other work on the machine slows single runs.
+// components) into a temporary directory and runs a first `apply`, then
+// no-op `plan`s of every size in turn, with the certform binary, and prints
+// wall time and peak memory (maximum resident set size) of each, with the
+// targets of issue 2 next to them. The plan runs several times (-runs): the
+// median is shown, with the fastest run, since other work on the machine
+// slows single runs.
 //
 // Usage: certform-bench [-bin bin/certform] [-sizes 1000,10000,20000] [-runs 3]
 package main
@@ -49,7 +50,18 @@ func main() {
 	}
 	fmt.Printf("%d CPUs%s\n", runtime.NumCPU(), loadAverage())
 	fmt.Printf("%-9s %-10s %10s %12s   %s\n", "resources", "run", "wall", "peak RSS", "")
-	var plan10k, plan20k time.Duration
+
+	// Every size is generated and applied first; then the no-op plans
+	// take turns, size after size, so that a slower minute of the machine
+	// (other work on its host) falls on every size alike and the ratio
+	// compares like with like.
+	var ns []int
+	dirs := map[int]string{}
+	defer func() {
+		for _, dir := range dirs {
+			os.RemoveAll(dir)
+		}
+	}()
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 4 {
@@ -59,39 +71,39 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
+		dirs[n] = dir
 		if err := benchconfig.Generate(dir, n, *files); err != nil {
 			fail(err)
 		}
 		wall, rss := step(abs, dir, n, "apply", []string{"apply", "-auto-approve", "-no-color"})
 		fmt.Printf("%-9d %-10s %10s %9.1f MB\n", n, "apply", wall.Round(time.Millisecond), float64(rss)/1024)
-
-		var walls []time.Duration
-		var maxRSS int64
-		for range *runs {
-			wall, rss := step(abs, dir, n, "plan no-op", []string{"plan", "-detailed-exitcode", "-no-color"})
-			walls = append(walls, wall)
-			maxRSS = max(maxRSS, rss)
+		ns = append(ns, n)
+	}
+	walls := map[int][]time.Duration{}
+	maxRSS := map[int]int64{}
+	for range *runs {
+		for _, n := range ns {
+			wall, rss := step(abs, dirs[n], n, "plan no-op", []string{"plan", "-detailed-exitcode", "-no-color"})
+			walls[n] = append(walls[n], wall)
+			maxRSS[n] = max(maxRSS[n], rss)
 		}
-		slices.Sort(walls)
-		median := walls[len(walls)/2]
+	}
+	medians := map[int]time.Duration{}
+	for _, n := range ns {
+		w := walls[n]
+		slices.Sort(w)
+		medians[n] = w[len(w)/2]
 		note := ""
 		if *runs > 1 {
-			note = fmt.Sprintf("median of %d, fastest %s", *runs, walls[0].Round(time.Millisecond))
+			note = fmt.Sprintf("median of %d, fastest %s", *runs, w[0].Round(time.Millisecond))
 		}
 		if n == 10000 {
 			note += fmt.Sprintf("; target: under %s and %d MB", targetWall, targetRSSMB)
 		}
-		fmt.Printf("%-9d %-10s %10s %9.1f MB   %s\n", n, "plan no-op", median.Round(time.Millisecond), float64(maxRSS)/1024, strings.TrimPrefix(note, "; "))
-		switch n {
-		case 10000:
-			plan10k = median
-		case 20000:
-			plan20k = median
-		}
-		os.RemoveAll(dir)
+		fmt.Printf("%-9d %-10s %10s %9.1f MB   %s\n", n, "plan no-op", medians[n].Round(time.Millisecond), float64(maxRSS[n])/1024, strings.TrimPrefix(note, "; "))
 	}
-	if plan10k > 0 && plan20k > 0 {
-		fmt.Printf("\nno-op plan, 20,000 vs 10,000 resources: %.2fx (target: at most %.1fx)\n", float64(plan20k)/float64(plan10k), targetRatio)
+	if medians[10000] > 0 && medians[20000] > 0 {
+		fmt.Printf("\nno-op plan, 20,000 vs 10,000 resources: %.2fx (target: at most %.1fx)\n", float64(medians[20000])/float64(medians[10000]), targetRatio)
 	}
 	if l := loadAverage(); l != "" {
 		fmt.Printf("after the runs%s\n", l)
