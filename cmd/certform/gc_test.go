@@ -10,8 +10,8 @@ import (
 )
 
 // TestTuneGC checks the two modes of tuneGC: collections held off to the
-// memory budget while the live heap is small, and Go's default pacing once
-// more than half the budget is live.
+// memory budget while the live heap is small, and GOGC=200 without a limit
+// once more than half the budget is live.
 func TestTuneGC(t *testing.T) {
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
@@ -32,12 +32,12 @@ func TestTuneGC(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		runtime.GC() // the finalizer of the last one runs meanwhile
-		if gogc, limit := gcSettings(); gogc == 100 && limit == math.MaxInt64 {
+		if gogc, limit := gcSettings(); gogc == 200 && limit == math.MaxInt64 {
 			break
 		}
 		if time.Now().After(deadline) {
 			gogc, limit := gcSettings()
-			t.Fatalf("with %d MiB live: GOGC %d, limit %d; want the default 100 and no limit", len(live)>>20, gogc, limit)
+			t.Fatalf("with %d MiB live: GOGC %d, limit %d; want 200 and no limit", len(live)>>20, gogc, limit)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
