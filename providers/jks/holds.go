@@ -2,14 +2,9 @@ package jks
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io/fs"
-
-	"github.com/hashicorp/hcl/v2"
 
 	"github.com/certform/certform/providers"
-	"github.com/certform/certform/providers/internal/pki"
+	"github.com/certform/certform/providers/internal/storefile"
 )
 
 var _ providers.Holder = (*Provider)(nil)
@@ -23,22 +18,16 @@ func (p *Provider) Holds(_ context.Context, req providers.HoldsRequest) provider
 	if diags.HasErrors() || !s.passwordKnown {
 		return providers.HoldsResponse{Diagnostics: diags}
 	}
-	data, err := req.Env.FS.ReadFile(s.path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return providers.HoldsResponse{}
-	}
-	var f *file
-	if err == nil {
-		f, err = open(data, s.password)
-	}
-	if err != nil {
-		return providers.HoldsResponse{Diagnostics: hcl.Diagnostics{pki.Errorf(req.Address, "Cannot read store",
-			fmt.Sprintf("reading %s: %v.", s.path, err))}}
-	}
-	var out []string
-	for _, alias := range sortedAliases(f.entries) {
-		out = append(out, f.entries[alias].fp)
-		out = append(out, f.entries[alias].chain...)
-	}
-	return providers.HoldsResponse{Fingerprints: out}
+	return storefile.Holds(req.Address, req.Env.FS, s.path, func(data []byte) ([]string, error) {
+		f, err := open(data, s.password)
+		if err != nil {
+			return nil, err
+		}
+		var out []string
+		for _, alias := range sortedAliases(f.entries) {
+			out = append(out, f.entries[alias].fp)
+			out = append(out, f.entries[alias].chain...)
+		}
+		return out, nil
+	})
 }

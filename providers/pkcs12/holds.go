@@ -2,14 +2,9 @@ package pkcs12
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io/fs"
-
-	"github.com/hashicorp/hcl/v2"
 
 	"github.com/certform/certform/providers"
-	"github.com/certform/certform/providers/internal/pki"
+	"github.com/certform/certform/providers/internal/storefile"
 )
 
 var _ providers.Holder = (*Provider)(nil)
@@ -22,17 +17,11 @@ func (p *Provider) Holds(_ context.Context, req providers.HoldsRequest) provider
 	if diags.HasErrors() || !s.passwordKnown {
 		return providers.HoldsResponse{Diagnostics: diags}
 	}
-	data, err := req.Env.FS.ReadFile(s.path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return providers.HoldsResponse{}
-	}
-	var c content
-	if err == nil {
-		c, err = decode(data, s.password)
-	}
-	if err != nil {
-		return providers.HoldsResponse{Diagnostics: hcl.Diagnostics{pki.Errorf(req.Address, "Cannot read store",
-			fmt.Sprintf("reading %s: %v.", s.path, err))}}
-	}
-	return providers.HoldsResponse{Fingerprints: append([]string{c.fingerprint}, c.chain...)}
+	return storefile.Holds(req.Address, req.Env.FS, s.path, func(data []byte) ([]string, error) {
+		c, err := decode(data, s.password)
+		if err != nil {
+			return nil, err
+		}
+		return append([]string{c.fingerprint}, c.chain...), nil
+	})
 }

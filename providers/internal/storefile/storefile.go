@@ -1,8 +1,9 @@
 // Package storefile holds what the stores that write one binary file each
 // (providers/pkcs12, providers/jks) share with providers/pemfiles' way of
 // doing things: a file's hash and mode as they are on disk, modes as the
-// configuration writes them ("0600"), and which modes are too open for a
-// file holding a private key.
+// configuration writes them ("0600"), which modes are too open for a file
+// holding a private key, and what the file holds for a rotation's gate
+// (Holds).
 package storefile
 
 import (
@@ -118,4 +119,24 @@ func Path(address, name string, v cty.Value) (string, hcl.Diagnostics) {
 
 func errorf(address, summary, detail string) *hcl.Diagnostic {
 	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: address + ": " + detail}
+}
+
+// Holds answers providers.Holder for a store of one file at path: fps
+// lists the fingerprints of the certificates in the file's bytes (opened
+// with the store's password). A missing file holds nothing; one that
+// cannot be read or opened gives an error that names it.
+func Holds(address string, fsys providers.FS, path string, fps func(data []byte) ([]string, error)) providers.HoldsResponse {
+	data, err := fsys.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return providers.HoldsResponse{}
+	}
+	var out []string
+	if err == nil {
+		out, err = fps(data)
+	}
+	if err != nil {
+		return providers.HoldsResponse{Diagnostics: hcl.Diagnostics{pki.Errorf(address, "Cannot read store",
+			fmt.Sprintf("reading %s: %v.", path, err))}}
+	}
+	return providers.HoldsResponse{Fingerprints: out}
 }
