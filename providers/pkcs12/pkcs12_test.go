@@ -355,3 +355,27 @@ func TestValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestHolds: a rotation's gate reads the file itself: nothing when it is
+// missing, the certificate and its chain once written, and an error naming
+// the file when the password does not open it.
+func TestHolds(t *testing.T) {
+	k := testpki.New(t, "")
+	r := newRun(t, k, "pw")
+	holds := func() providers.HoldsResponse {
+		return pkcs12.New().Holds(context.Background(), providers.HoldsRequest{Address: addr, Config: r.cfg, Env: &providers.Env{FS: providers.NewDirFS(r.dir)}})
+	}
+	if got := holds(); len(got.Fingerprints) != 0 || got.Diagnostics.HasErrors() {
+		t.Fatalf("before apply: %v, %v; want nothing", got.Fingerprints, got.Diagnostics)
+	}
+	_, pl := r.plan()
+	r.apply(pl)
+	got := holds()
+	if got.Diagnostics.HasErrors() || len(got.Fingerprints) == 0 || got.Fingerprints[0] != testpki.Str(k.Leaf, "fingerprint_sha256") {
+		t.Fatalf("after apply: %v, %v; want the leaf first", got.Fingerprints, got.Diagnostics)
+	}
+	r.configure("wrong")
+	if got := holds(); errorSummary(got.Diagnostics) != "Cannot read store" || !strings.Contains(got.Diagnostics.Error(), "app.pfx") {
+		t.Errorf("wrong password: %v; want Cannot read store, naming app.pfx", got.Diagnostics)
+	}
+}
