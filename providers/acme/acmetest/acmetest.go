@@ -8,8 +8,9 @@
 // tool pebble-challtestsrv), built once into the Go build cache, so tests
 // need nothing but Go. Pebble runs without its validation sleep
 // (PEBBLE_VA_NOSLEEP=1), without nonce rejections and without reusing
-// authorizations, so a certificate takes a few milliseconds and every order
-// is really validated.
+// authorizations, so a certificate takes a few milliseconds and an order is
+// validated again: all but one in a hundred, since Pebble still reuses a
+// valid authorization when rand.Intn(100) is 0.
 //
 // challtestsrv answers only for the names a test adds with AddA. DNS-01
 // records are set through its management API by TXTHook, which a test
