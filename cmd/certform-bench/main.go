@@ -8,7 +8,7 @@
 // median is shown, with the fastest run, since other work on the machine
 // slows single runs.
 //
-// Usage: certform-bench [-bin bin/certform] [-sizes 1000,10000,20000] [-runs 3]
+// Usage: certform-bench [-bin bin/certform] [-sizes 1000,10000,20000] [-runs 5]
 package main
 
 import (
@@ -39,7 +39,7 @@ func main() {
 	bin := flag.String("bin", "bin/certform", "the certform binary to measure")
 	sizes := flag.String("sizes", "1000,10000,20000", "comma-separated resource counts")
 	files := flag.Int("files", 20, "number of *.hcl files to spread the configuration over")
-	runs := flag.Int("runs", 3, "no-op plans to run per size")
+	runs := flag.Int("runs", 5, "no-op plans to run per size")
 	flag.Parse()
 	abs, err := filepath.Abs(*bin)
 	if err != nil {
