@@ -44,8 +44,8 @@ demo: build
 
 # The binary on 1,000, 10,000 and 20,000 resources (wall time, peak RSS;
 # the no-op plans five times per size, the sizes in turns; median and
-# fastest, with the targets), then the engine alone on a no-op plan of 1,000 and 10,000 (with the memory it
-# allocates).
+# fastest, with the targets), then the engine alone on a no-op plan of
+# 1,000 and 10,000 (with the memory it allocates).
 bench: build
 	$(GO) run ./cmd/certform-bench -bin $(BIN)
 	$(GO) test -run='^$$' -bench=NoOpPlan -benchtime=3x ./plan/
