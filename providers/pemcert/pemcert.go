@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"iter"
 )
 
 // errNoCertificate is what First returns for a text without a CERTIFICATE
@@ -19,20 +20,12 @@ var errNoCertificate = errors.New("no PEM CERTIFICATE block found")
 // parse, and returns nil when none is left.
 func Parse(text string) []*x509.Certificate {
 	var out []*x509.Certificate
-	rest := []byte(text)
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			return out
-		}
-		if b.Type != "CERTIFICATE" {
-			continue
-		}
-		if c, err := x509.ParseCertificate(b.Bytes); err == nil {
+	for der := range certificateBlocks(text) {
+		if c, err := x509.ParseCertificate(der); err == nil {
 			out = append(out, c)
 		}
 	}
+	return out
 }
 
 // All returns every certificate of a PEM text, in order, skipping blocks of
@@ -41,19 +34,10 @@ func Parse(text string) []*x509.Certificate {
 // and when there is none ("no PEM CERTIFICATE block found").
 func All(text string) ([]*x509.Certificate, error) {
 	var out []*x509.Certificate
-	rest := []byte(text)
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
-		if b.Type != "CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(b.Bytes)
+	for der := range certificateBlocks(text) {
+		c, err := parseDER(der)
 		if err != nil {
-			return nil, fmt.Errorf("parsing certificate: %w", err)
+			return nil, err
 		}
 		out = append(out, c)
 	}
@@ -70,22 +54,10 @@ func All(text string) ([]*x509.Certificate, error) {
 // [x509.ParseCertificate], which the returned error wraps); it never looks
 // past the first CERTIFICATE block.
 func First(text string) (*x509.Certificate, error) {
-	rest := []byte(text)
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			return nil, errNoCertificate
-		}
-		if b.Type != "CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(b.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("parsing certificate: %w", err)
-		}
-		return c, nil
+	for der := range certificateBlocks(text) {
+		return parseDER(der)
 	}
+	return nil, errNoCertificate
 }
 
 // parseAll reads a PEM text once for both Parse and First: certs is what
@@ -93,28 +65,41 @@ func First(text string) (*x509.Certificate, error) {
 func parseAll(text string) (certs []*x509.Certificate, first *x509.Certificate, err error) {
 	err = errNoCertificate
 	seen := false
-	rest := []byte(text)
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			return certs, first, err
-		}
-		if b.Type != "CERTIFICATE" {
-			continue
-		}
-		c, perr := x509.ParseCertificate(b.Bytes)
+	for der := range certificateBlocks(text) {
+		c, perr := parseDER(der)
 		if !seen {
 			seen = true
-			first, err = c, nil
-			if perr != nil {
-				first, err = nil, fmt.Errorf("parsing certificate: %w", perr)
-			}
+			first, err = c, perr
 		}
 		if perr == nil {
 			certs = append(certs, c)
 		}
 	}
+	return certs, first, err
+}
+
+// certificateBlocks yields the DER of every CERTIFICATE block of a PEM
+// text, in order, skipping blocks of other types.
+func certificateBlocks(text string) iter.Seq[[]byte] {
+	return func(yield func([]byte) bool) {
+		rest := []byte(text)
+		for {
+			var b *pem.Block
+			b, rest = pem.Decode(rest)
+			if b == nil || b.Type == "CERTIFICATE" && !yield(b.Bytes) {
+				return
+			}
+		}
+	}
+}
+
+// parseDER parses one certificate, with the error First and All give.
+func parseDER(der []byte) (*x509.Certificate, error) {
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, fmt.Errorf("parsing certificate: %w", err)
+	}
+	return c, nil
 }
 
 // Fingerprint returns the SHA-256 fingerprint of a certificate as
