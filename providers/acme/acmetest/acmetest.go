@@ -130,38 +130,67 @@ func findTools() error {
 }
 
 // Start runs Pebble and challtestsrv on free loopback ports until the test
-// ends.
+// ends. A port picked free can be taken by another process before Pebble
+// binds it, so a start that fails with "address already in use" is tried
+// again on new ports.
 func Start(t TB, opts Options) *Server {
 	t.Helper()
 	if err := findTools(); err != nil {
 		t.Fatalf("acmetest: %v", err)
 	}
 	dir := t.TempDir()
-	s := &Server{HTTPPort: opts.HTTPPort, TLSPort: opts.TLSPort}
-	if s.HTTPPort == 0 {
-		s.HTTPPort = FreePort(t)
-	}
-	if s.TLSPort == 0 {
-		s.TLSPort = FreePort(t)
-	}
-	s.DNS = fmt.Sprintf("127.0.0.1:%d", FreePort(t))
-	s.ChallSrv = fmt.Sprintf("http://127.0.0.1:%d", FreePort(t))
-	listen := fmt.Sprintf("127.0.0.1:%d", FreePort(t))
-	mgmt := fmt.Sprintf("127.0.0.1:%d", FreePort(t))
-	s.Directory = "https://" + listen + "/dir"
-	s.management = "https://" + mgmt
-
 	certs := filepath.Join(tools.moduleDir, "test", "certs")
 	roots, err := os.ReadFile(filepath.Join(certs, "pebble.minica.pem"))
 	if err != nil {
 		t.Fatalf("acmetest: %v", err)
 	}
-	s.Roots = string(roots)
-	s.RootsFile = filepath.Join(dir, "pebble-roots.pem")
-	writeFile(t, s.RootsFile, roots)
+	rootsFile := filepath.Join(dir, "pebble-roots.pem")
+	writeFile(t, rootsFile, roots)
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(roots)
-	s.client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+
+	const attempts = 3
+	for attempt := 1; ; attempt++ {
+		s := &Server{Roots: string(roots), RootsFile: rootsFile, client: client}
+		procs, err := s.launch(t, dir, certs, opts)
+		if err == nil {
+			return s
+		}
+		inUse := false
+		for _, p := range procs {
+			p.stop()
+			inUse = inUse || strings.Contains(p.out.String(), "address already in use")
+		}
+		if !inUse || attempt == attempts {
+			for _, p := range procs {
+				t.Logf("%s output:\n%s", p.name, tail(p.out.String(), 6000))
+			}
+			t.Fatalf("acmetest: Pebble did not start: %v", err)
+		}
+		t.Logf("acmetest: a port was taken before Pebble bound it (%v); trying new ports", err)
+	}
+}
+
+// launch picks free ports for s, starts challtestsrv and Pebble on them
+// and waits until both answer. The processes are returned even on error,
+// for their output.
+func (s *Server) launch(t TB, dir, certs string, opts Options) ([]*process, error) {
+	t.Helper()
+	ports := FreePorts(t, 6)
+	s.HTTPPort, s.TLSPort = opts.HTTPPort, opts.TLSPort
+	if s.HTTPPort == 0 {
+		s.HTTPPort = ports[0]
+	}
+	if s.TLSPort == 0 {
+		s.TLSPort = ports[1]
+	}
+	s.DNS = fmt.Sprintf("127.0.0.1:%d", ports[2])
+	s.ChallSrv = fmt.Sprintf("http://127.0.0.1:%d", ports[3])
+	listen := fmt.Sprintf("127.0.0.1:%d", ports[4])
+	mgmt := fmt.Sprintf("127.0.0.1:%d", ports[5])
+	s.Directory = "https://" + listen + "/dir"
+	s.management = "https://" + mgmt
 
 	validity := opts.Validity
 	if validity == 0 {
@@ -189,15 +218,24 @@ func Start(t TB, opts Options) *Server {
 	cfgFile := filepath.Join(dir, "pebble-config.json")
 	writeFile(t, cfgFile, data)
 
-	startProcess(t, "pebble-challtestsrv", tools.challtestsrv, nil, nil,
+	var procs []*process
+	challsrv, err := startProcess(t, "pebble-challtestsrv", tools.challtestsrv, nil,
 		"-http01", "", "-https01", "", "-doh", "", "-tlsalpn01", "",
 		"-dnsserver", s.DNS, "-management", strings.TrimPrefix(s.ChallSrv, "http://"),
 		"-defaultIPv4", "", "-defaultIPv6", "")
-	s.pebbleLog = &syncWriter{w: &bytes.Buffer{}}
-	startProcess(t, "pebble", tools.pebble, s.pebbleLog,
+	if err != nil {
+		return procs, err
+	}
+	procs = append(procs, challsrv)
+	pebble, err := startProcess(t, "pebble", tools.pebble,
 		[]string{"PEBBLE_VA_NOSLEEP=1", "PEBBLE_WFE_NONCEREJECT=0", "PEBBLE_AUTHZREUSE=0",
 			"PEBBLE_ALTERNATE_ROOTS=" + strconv.Itoa(opts.AlternateRoots)},
 		"-config", cfgFile, "-dnsserver", s.DNS)
+	if err != nil {
+		return procs, err
+	}
+	procs = append(procs, pebble)
+	s.pebbleLog = pebble.out
 
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -210,36 +248,67 @@ func Start(t TB, opts Options) *Server {
 			cresp.Body.Close()
 		}
 		if err == nil && resp.StatusCode == http.StatusOK && cerr == nil {
-			break
+			return procs, nil
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("acmetest: Pebble did not start: %v %v", err, cerr)
+		if challsrv.exited() || pebble.exited() || time.Now().After(deadline) {
+			return procs, fmt.Errorf("%s: %v; %s: %v", s.Directory, err, s.ChallSrv, cerr)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return s
 }
 
-// startProcess runs a program until the test ends; its output goes to out
-// (a new buffer when nil) and is logged when the test fails.
-func startProcess(t TB, name, path string, out *syncWriter, env []string, args ...string) {
+// process is a program a test runs until it ends.
+type process struct {
+	name string
+	cmd  *exec.Cmd
+	out  *syncWriter
+	done chan struct{}
+	once sync.Once
+}
+
+// startProcess runs a program until the test ends, its output in the
+// returned process's out, which is logged when the test fails.
+func startProcess(t TB, name, path string, env []string, args ...string) (*process, error) {
 	t.Helper()
-	if out == nil {
-		out = &syncWriter{w: &bytes.Buffer{}}
+	p := &process{name: name, out: &syncWriter{w: &bytes.Buffer{}}, done: make(chan struct{})}
+	p.cmd = exec.Command(path, args...)
+	p.cmd.Env = append(os.Environ(), env...)
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	if err := p.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting %s: %w", name, err)
 	}
-	cmd := exec.Command(path, args...)
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("acmetest: starting %s: %v", name, err)
-	}
+	go func() {
+		_ = p.cmd.Wait()
+		close(p.done)
+	}()
 	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("%s output:\n%s", name, tail(out.String(), 6000))
+		if p.stop() && t.Failed() {
+			t.Logf("%s output:\n%s", name, tail(p.out.String(), 6000))
 		}
 	})
+	return p, nil
+}
+
+// exited reports whether the program has ended.
+func (p *process) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// stop kills the program and waits for it to end; it reports whether this
+// call stopped it, so its output is logged once.
+func (p *process) stop() bool {
+	first := false
+	p.once.Do(func() {
+		first = true
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	})
+	return first
 }
 
 // syncWriter is a buffer several goroutines write to.
@@ -300,15 +369,26 @@ func (s *Server) CertStatus(t TB, serialHex string) string {
 // FreePort returns a TCP port on 127.0.0.1 that nothing listens on now.
 func FreePort(t TB) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("acmetest: %v", err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	return FreePorts(t, 1)[0]
 }
 
-// AddA makes the names resolve to 127.0.0.1 for Pebble.
+// FreePorts returns n distinct TCP ports on 127.0.0.1 that nothing listens
+// on now. It holds each port until all are picked: ports picked one after
+// the other may repeat, since the system can hand out a closed port again.
+func FreePorts(t TB, n int) []int {
+	t.Helper()
+	ports := make([]int, n)
+	for i := range ports {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatalf("acmetest: %v", err)
+		}
+		defer ln.Close()
+		ports[i] = ln.Addr().(*net.TCPAddr).Port
+	}
+	return ports
+}
+
 func (s *Server) AddA(t TB, names ...string) {
 	t.Helper()
 	for _, n := range names {
