@@ -65,6 +65,13 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, st *state.File, save func(*
 		deps[c.Address] = c.Dependencies
 	}
 	failed := walk(ctx, nodes, deps, e.parallelism(), func(ctx context.Context, addr string) error {
+		if c := byAddr[addr]; c.Action == NoOp {
+			e.setValue(scope, mustAddress(addr), c.After)
+			if recordDigest(c, st) {
+				sv.request()
+			}
+			return nil
+		}
 		d, recorded := e.applyChange(ctx, scope, sec, byAddr[addr], st)
 		addDiags(d)
 		if recorded {
@@ -72,9 +79,7 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, st *state.File, save func(*
 			applied[addr] = true
 			mu.Unlock()
 		}
-		if byAddr[addr].Action != NoOp {
-			sv.request() // a change that failed may have recorded what it did
-		}
+		sv.request() // a change that failed may have recorded what it did
 		if d.HasErrors() {
 			return fmt.Errorf("%s failed", addr)
 		}
@@ -189,16 +194,40 @@ func anyApplied(addrs []string, failed map[string]error, applied map[string]bool
 	return false
 }
 
-// applyChange applies one create, update, replace or no-op, and reports
-// whether it recorded a new value in st. The resource is decoded again now
-// that what it refers to is known, and planned again so that the provider
-// sees final values.
+// RecordDigests records in st the configuration digests of the plan's
+// no-ops, for a plan without changes that is not applied: a state written
+// by an older certform, or before digests existed, then gets them, and
+// the next plan skips what did not change. It reports whether st changed
+// and needs saving.
+func (p *Plan) RecordDigests(st *state.File) bool {
+	changed := false
+	for _, c := range p.Changes {
+		if c.Action == NoOp && recordDigest(c, st) {
+			changed = true
+		}
+	}
+	return changed
+}
+
+// recordDigest records the digest a no-op carries, if any, and reports
+// whether it did.
+func recordDigest(c *Change, st *state.File) bool {
+	old := st.Resource(c.Address)
+	if c.digest == "" || old == nil || old.ConfigDigest == c.digest {
+		return false
+	}
+	rec := *old
+	rec.ConfigDigest = c.digest
+	st.Set(&rec)
+	return true
+}
+
+// applyChange applies one create, update or replace, and reports whether
+// it recorded a new value in st. The resource is decoded again now that
+// what it refers to is known, and planned again so that the provider sees
+// final values.
 func (e *Engine) applyChange(ctx context.Context, scope *lang.Scope, sec *secrets, c *Change, st *state.File) (diags hcl.Diagnostics, recorded bool) {
 	r := e.Config.Resources[mustAddress(c.Address)]
-	if c.Action == NoOp {
-		e.setValue(scope, r.Addr, c.After)
-		return nil, false
-	}
 	start := time.Now()
 	e.observer().PreApply(c.Address, c.Action)
 	prov, _ := e.provider(c.Kind)

@@ -375,7 +375,13 @@ func (e *Engine) refresh(ctx context.Context, st *state.File, enabled bool, sele
 func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, sec *secrets, r *lang.Resource, prior *state.Resource, live cty.Value, asRecorded, reuse bool) (*Change, hcl.Diagnostics) {
 	addr := r.Addr.String()
 	prov, _ := e.provider(r.Addr.Kind)
-	if reuse && e.unchanged(scope, prov, r, prior) {
+	var digest string
+	if reuse && prior != nil && providers.PlansAlike(prov, prior.Attributes, e.Env.Now) {
+		digest, _ = scope.ConfigDigest(r, e.Version)
+	}
+	if digest != "" && digest == prior.ConfigDigest {
+		// Configured as at its last apply: a no-op, as its provider
+		// plans alike.
 		c := &Change{Address: addr, Kind: r.Addr.Kind, Action: NoOp, Before: live, After: live,
 			Dependencies: addressStrings(r.Dependencies), Triggers: addressStrings(r.OnChange),
 			Sensitive: withLinked(prov, sec.paths(live))}
@@ -466,19 +472,13 @@ func (e *Engine) planResource(ctx context.Context, scope *lang.Scope, sec *secre
 		// when decoded for Read (lang.Scope.DecodeAndKeep).
 		c.After = live
 	}
+	if c.Action == NoOp && len(diags) == 0 {
+		// A warning-free no-op: apply records the digest, as it does after
+		// a change, so that the next plan skips the resource.
+		c.digest = digest
+	}
 	e.setValue(scope, r.Addr, c.After)
 	return c, diags
-}
-
-// unchanged reports whether r, found as recorded by the refresh, need not
-// be planned: its provider plans alike now (providers.PlansAlike), and its
-// configuration is the one of its last apply (state.Resource.ConfigDigest).
-func (e *Engine) unchanged(scope *lang.Scope, prov providers.Provider, r *lang.Resource, prior *state.Resource) bool {
-	if prior == nil || prior.ConfigDigest == "" || !providers.PlansAlike(prov, prior.Attributes, e.Env.Now) {
-		return false
-	}
-	d, ok := scope.ConfigDigest(r, e.Version)
-	return ok && d == prior.ConfigDigest
 }
 
 // planHooks lists the hooks a change triggers.

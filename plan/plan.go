@@ -76,6 +76,11 @@ type Change struct {
 	// Held says why a rotation keeps this resource as it is (a stage
 	// not begun yet); "" when it is planned as usual.
 	Held string
+
+	// digest is the configuration digest a no-op records in the state
+	// when the state holds none or another (a state of an older certform),
+	// so the next plan can skip it; "" when there is nothing to record.
+	digest string
 }
 
 // Drift is a difference between the recorded and the live object.

@@ -84,3 +84,54 @@ func TestPlanSkipsUnchanged(t *testing.T) {
 		t.Errorf("after a configuration change: planned %d times, action %s; want 1 and update", n, change(t, p, "store.pem_files.web").Action)
 	}
 }
+
+// TestNoOpRecordsDigest: a state whose digests another certform version
+// wrote (or that has none) gets the current ones from an apply with
+// nothing to change, and the plan after it skips the resource again.
+func TestNoOpRecordsDigest(t *testing.T) {
+	var plans atomic.Int32
+	w := newWorkspace(t, baseConfig())
+	w.kinds = kinds()
+	w.kinds["store.pem_files"] = countingPEM{pemfiles.New(), &plans}
+	old := w.engine()
+	old.Version = "older"
+	st := w.state()
+	p, diags := old.Plan(context.Background(), st, plan.Options{Refresh: true})
+	if diags.HasErrors() {
+		t.Fatalf("Plan: %s", diags.Error())
+	}
+	if diags := w.apply(old, p, st); diags.HasErrors() {
+		t.Fatalf("Apply: %s", diags.Error())
+	}
+	oldDigest := w.state().Resource("store.pem_files.web").ConfigDigest
+
+	// The first plan of this version plans the store; its apply changes
+	// nothing but the digest.
+	plans.Store(0)
+	p, st, e := w.plan(plan.Options{Refresh: true})
+	checkActions(t, p, allWith(plan.NoOp))
+	if n := plans.Load(); n != 1 {
+		t.Fatalf("first plan of another version: planned %d times, want 1", n)
+	}
+	serial := st.Serial
+	if diags := w.apply(e, p, st); diags.HasErrors() {
+		t.Fatalf("Apply: %s", diags.Error())
+	}
+	after := w.state()
+	if d := after.Resource("store.pem_files.web").ConfigDigest; d == "" || d == oldDigest {
+		t.Fatalf("digest after a no-op apply = %q, want a new one (was %q)", d, oldDigest)
+	}
+	if after.Serial != serial+1 {
+		t.Errorf("serial = %d, want %d", after.Serial, serial+1)
+	}
+
+	plans.Store(0)
+	p, st, _ = w.plan(plan.Options{Refresh: true})
+	checkActions(t, p, allWith(plan.NoOp))
+	if n := plans.Load(); n != 0 {
+		t.Errorf("plan after the no-op apply: planned %d times, want 0", n)
+	}
+	if p.RecordDigests(st) {
+		t.Errorf("RecordDigests changed a state whose digests are current")
+	}
+}

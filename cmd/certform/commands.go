@@ -193,10 +193,10 @@ func (c *cli) applyNew(destroy bool) int {
 	}
 	render.Text(c.s.out, p, c.opts.color)
 	if !p.HasChanges() {
-		if c.opts.through != "" {
-			return c.applyThrough(s, p, st, targets)
+		if code := c.recordDigests(s, p, st); code != 0 || c.opts.through == "" {
+			return code
 		}
-		return 0
+		return c.applyThrough(s, p, st, targets)
 	}
 	if !c.opts.autoApprove {
 		if !c.s.interactive {
@@ -240,9 +240,23 @@ func (c *cli) applySaved(path string) int {
 	}
 	if !p.HasChanges() {
 		fmt.Fprintf(c.s.out, "No changes.\n")
-		return 0
+		return c.recordDigests(s, p, st)
 	}
 	return c.carryOut(s, p, st)
+}
+
+// recordDigests saves the configuration digests of a plan without changes
+// (plan.Plan.RecordDigests), so that an apply with nothing to do still
+// brings a state of an older certform up to date, and later plans skip
+// what did not change.
+func (c *cli) recordDigests(s *session, p *plan.Plan, st *state.File) int {
+	if p.Destroy || !p.RecordDigests(st) {
+		return 0
+	}
+	if err := s.store.Save(st); err != nil {
+		return c.errorf("%v", err)
+	}
+	return 0
 }
 
 // carryOut applies a plan and reports.
