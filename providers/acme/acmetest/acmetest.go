@@ -36,6 +36,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/certform/certform/providers/internal/testport"
 )
 
 // Server is a running Pebble with its DNS server. Its fields are what a
@@ -130,9 +132,10 @@ func findTools() error {
 }
 
 // Start runs Pebble and challtestsrv on free loopback ports until the test
-// ends. A port picked free can be taken by another process before Pebble
-// binds it, so a start that fails with "address already in use" is tried
-// again on new ports.
+// ends. The ports are held for them (FreePort), but challtestsrv's DNS
+// server also takes the UDP port of the same number, which nothing holds:
+// a start that fails with "address already in use" is tried again on new
+// ports.
 func Start(t TB, opts Options) *Server {
 	t.Helper()
 	if err := findTools(); err != nil {
@@ -177,18 +180,17 @@ func Start(t TB, opts Options) *Server {
 // for their output.
 func (s *Server) launch(t TB, dir, certs string, opts Options) ([]*process, error) {
 	t.Helper()
-	ports := FreePorts(t, 6)
 	s.HTTPPort, s.TLSPort = opts.HTTPPort, opts.TLSPort
 	if s.HTTPPort == 0 {
-		s.HTTPPort = ports[0]
+		s.HTTPPort = FreePort(t)
 	}
 	if s.TLSPort == 0 {
-		s.TLSPort = ports[1]
+		s.TLSPort = FreePort(t)
 	}
-	s.DNS = fmt.Sprintf("127.0.0.1:%d", ports[2])
-	s.ChallSrv = fmt.Sprintf("http://127.0.0.1:%d", ports[3])
-	listen := fmt.Sprintf("127.0.0.1:%d", ports[4])
-	mgmt := fmt.Sprintf("127.0.0.1:%d", ports[5])
+	s.DNS = fmt.Sprintf("127.0.0.1:%d", FreePort(t))
+	s.ChallSrv = fmt.Sprintf("http://127.0.0.1:%d", FreePort(t))
+	listen := fmt.Sprintf("127.0.0.1:%d", FreePort(t))
+	mgmt := fmt.Sprintf("127.0.0.1:%d", FreePort(t))
 	s.Directory = "https://" + listen + "/dir"
 	s.management = "https://" + mgmt
 
@@ -366,27 +368,16 @@ func (s *Server) CertStatus(t TB, serialHex string) string {
 	return st.Status
 }
 
-// FreePort returns a TCP port on 127.0.0.1 that nothing listens on now.
+// FreePort returns a TCP port on 127.0.0.1 that nothing listens on, held
+// for the test until it ends (testport.Reserve), so no other program is
+// given it meanwhile.
 func FreePort(t TB) int {
 	t.Helper()
-	return FreePorts(t, 1)[0]
-}
-
-// FreePorts returns n distinct TCP ports on 127.0.0.1 that nothing listens
-// on now. It holds each port until all are picked: ports picked one after
-// the other may repeat, since the system can hand out a closed port again.
-func FreePorts(t TB, n int) []int {
-	t.Helper()
-	ports := make([]int, n)
-	for i := range ports {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatalf("acmetest: %v", err)
-		}
-		defer ln.Close()
-		ports[i] = ln.Addr().(*net.TCPAddr).Port
+	port, err := testport.Reserve(t)
+	if err != nil {
+		t.Fatalf("acmetest: %v", err)
 	}
-	return ports
+	return port
 }
 
 func (s *Server) AddA(t TB, names ...string) {

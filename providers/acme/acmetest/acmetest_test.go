@@ -1,17 +1,24 @@
 package acmetest
 
-import "testing"
+import (
+	"fmt"
+	"net"
+	"testing"
+)
 
-// TestFreePortsDistinct checks that the ports of one call never repeat: a
-// repeated port made Pebble and challtestsrv race for the same address.
-func TestFreePortsDistinct(t *testing.T) {
-	for range 20 {
-		seen := map[int]bool{}
-		for _, p := range FreePorts(t, 6) {
-			if seen[p] {
-				t.Fatalf("port %d picked twice", p)
-			}
-			seen[p] = true
+// TestFreePort: ports held for one test never repeat, and refuse
+// connections until the test listens on them.
+func TestFreePort(t *testing.T) {
+	seen := map[int]bool{}
+	for range 50 {
+		p := FreePort(t)
+		if seen[p] {
+			t.Fatalf("port %d handed out twice", p)
+		}
+		seen[p] = true
+		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", p)); err == nil {
+			c.Close()
+			t.Fatalf("port %d accepted a connection", p)
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"math/big"
 	"net"
@@ -23,6 +24,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/certform/certform/providers/internal/testport"
 )
 
 // TB is what the helpers need of a test: testing.TB has it, and so can a
@@ -314,13 +317,16 @@ func StartOpenSSL(t TB, cert, key, chain string) string {
 	}
 }
 
-// ClosedPort returns an address on 127.0.0.1 where nothing listens.
+// ClosedPort returns an address on 127.0.0.1 where nothing listens, held
+// until the test ends (testport.Reserve), so no server of another test
+// takes it meanwhile.
 func ClosedPort(t TB) string {
 	t.Helper()
-	ln := listen(t)
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
+	port, err := testport.Reserve(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("127.0.0.1:%d", port)
 }
 
 // Close stops the server; it is also done when the test ends.
