@@ -66,10 +66,10 @@ func (e *Engine) Apply(ctx context.Context, p *Plan, st *state.File, save func(*
 	}
 	failed := walk(ctx, nodes, deps, e.parallelism(), func(ctx context.Context, addr string) error {
 		if c := byAddr[addr]; c.Action == NoOp {
+			// A digest it records is saved with the last save: it is
+			// no change the state must keep up with.
 			e.setValue(scope, mustAddress(addr), c.After)
-			if recordDigest(c, st) {
-				sv.request()
-			}
+			recordDigest(c, st)
 			return nil
 		}
 		d, recorded := e.applyChange(ctx, scope, sec, byAddr[addr], st)

@@ -121,9 +121,8 @@ func TestNoOpRecordsDigest(t *testing.T) {
 	if d := after.Resource("store.pem_files.web").ConfigDigest; d == "" || d == oldDigest {
 		t.Fatalf("digest after a no-op apply = %q, want a new one (was %q)", d, oldDigest)
 	}
-	if after.Serial <= serial {
-		// More than one save when the requests come apart (Apply).
-		t.Errorf("serial = %d, want more than %d", after.Serial, serial)
+	if after.Serial != serial+1 {
+		t.Errorf("serial = %d, want %d: one save, the last", after.Serial, serial+1)
 	}
 
 	plans.Store(0)
