@@ -8,6 +8,7 @@ import (
 	"hash"
 	"slices"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -44,11 +45,7 @@ func (s *Scope) ConfigDigest(r *Resource, version string) (digest string, ok boo
 		// A function call, or perhaps only parentheses: no digest.
 		return "", false
 	}
-	ctx, diags := s.evalContext(r.traversals)
-	if diags.HasErrors() {
-		return "", false
-	}
-	inputs, ok := traversalValues(ctx, r.traversals)
+	inputs, ok := s.inputValues(r.traversals)
 	if !ok {
 		return "", false
 	}
@@ -62,6 +59,43 @@ func (s *Scope) ConfigDigest(r *Resource, version string) (digest string, ok boo
 		}
 	}
 	return hex.EncodeToString(h.h.Sum(nil)), true
+}
+
+// inputValues returns what each traversal evaluates to, as in the context
+// Decode evaluates in (evalContext), or false when one cannot be
+// evaluated. It looks each value up directly: building the context costs
+// a map and an object per root, which for a plan that decodes nothing
+// was most of the digests' cost.
+func (s *Scope) inputValues(ts []hcl.Traversal) ([]cty.Value, bool) {
+	out := make([]cty.Value, len(ts))
+	for i, t := range ts {
+		var v cty.Value
+		var rest hcl.Traversal
+		switch a, isAddr := traversalAddress(t); {
+		case isAddr:
+			v, rest = s.Get(a), t[2:]
+			if typedBlocks[t.RootName()] {
+				rest = t[3:]
+			}
+		case t.RootName() == "local" && attrAt(t, 1) != "":
+			var diags hcl.Diagnostics
+			if v, diags = s.local(attrAt(t, 1)); diags.HasErrors() {
+				return nil, false
+			}
+			rest = t[2:]
+		default: // var.NAME and the built-ins live in the base context
+			var diags hcl.Diagnostics
+			if v, diags = t.TraverseAbs(s.base); diags.HasErrors() {
+				return nil, false
+			}
+		}
+		v, diags := rest.TraverseRel(v)
+		if diags.HasErrors() {
+			return nil, false
+		}
+		out[i] = v
+	}
+	return out, true
 }
 
 // hasher writes the parts of a digest, each with its length first, so that

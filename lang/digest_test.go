@@ -1,6 +1,8 @@
 package lang
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -92,3 +94,74 @@ func TestConfigDigest(t *testing.T) {
 		}
 	}
 }
+
+// TestInputValues: the values the digest looks up directly are the ones
+// the traversals have in the context Decode evaluates in, for every kind
+// of reference: a block, a typed block, an attribute inside either with
+// an index, a variable, a local, and a reference to nothing known yet.
+func TestInputValues(t *testing.T) {
+	dir := t.TempDir()
+	src := `variable "names" {
+  default = ["a.example.test", "b.example.test"]
+}
+locals {
+  port = 8443
+  tags = { team = "ops" }
+}
+certificate "x" {
+  common_name = var.names[0]
+}
+issuer "ca" "x" {
+  certificate = certificate.x
+}
+certificate "pending" {
+  common_name = "pending.example.test"
+}
+certificate "y" {
+  common_name = "${certificate.x.common_name}:${local.port}"
+  dns_names   = [var.names[1], local.tags.team, issuer.ca.x.certificate, certificate.pending.common_name]
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	attrs := func(names ...string) specSchema {
+		spec := hcldec.ObjectSpec{}
+		for _, n := range names {
+			spec[n] = &hcldec.AttrSpec{Name: n, Type: cty.DynamicPseudoType}
+		}
+		return specSchema{spec}
+	}
+	cfg, diags := Load(dir, Kinds{"certificate": attrs("common_name", "dns_names"), "issuer.ca": attrs("certificate")})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	vars, diags := cfg.VariableValues(VarInputs{})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	s := cfg.NewScope(vars)
+	s.Set(Address{Kind: "certificate", Name: "x"}, cty.ObjectVal(map[string]cty.Value{"common_name": cty.StringVal("x.example.test")}))
+	s.Set(Address{Kind: "issuer.ca", Name: "x"}, cty.ObjectVal(map[string]cty.Value{"certificate": cty.StringVal("x")}))
+	refs := 0
+	for _, r := range cfg.Resources {
+		refs += len(r.traversals)
+		ctx, diags := s.evalContext(r.traversals)
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		want, wantOK := traversalValues(ctx, r.traversals)
+		got, ok := s.inputValues(r.traversals)
+		if ok != wantOK || !sameValues(got, want) {
+			t.Errorf("%s: inputValues = %#v (%v), want %#v (%v)", r.Addr, got, ok, want, wantOK)
+		}
+	}
+	if refs != 8 {
+		t.Errorf("the configuration makes %d references, want 8", refs)
+	}
+}
+
+// specSchema is a provider schema of a given spec.
+type specSchema struct{ spec hcldec.Spec }
+
+func (s specSchema) Schema() hcldec.Spec { return s.spec }
