@@ -14,8 +14,10 @@ help:
 	@echo "make bench  - plan/apply timings and peak memory for large configurations"
 	@echo "make lint   - gofmt check and go vet"
 
+# -buildvcs=auto records the git commit even where GOFLAGS turns that off:
+# plans skip only what the same build applied (cmd/certform/version.go).
 build:
-	$(GO) build -o $(BIN) ./cmd/certform
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/certform
 
 tools:
 	@command -v openssl >/dev/null || { echo "installing openssl"; apt-get install -y openssl >/dev/null; }

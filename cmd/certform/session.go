@@ -181,7 +181,7 @@ func (c *cli) open(operation string, vars map[string]cty.Value) (*session, bool)
 		},
 		Parallelism: c.opts.parallelism,
 		Checker:     checks.Checker{},
-		Version:     version,
+		Version:     engineVersion(),
 		Rotator:     rotator(k),
 	}
 	return s, true
