@@ -18,7 +18,6 @@ import (
 var version = "0.1.0-dev"
 
 func main() {
-	tuneGC()
 	stop := profile()
 	code := run(os.Args[1:], newStreams())
 	stop()
